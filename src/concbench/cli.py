@@ -1,0 +1,172 @@
+"""The `concbench` command: subcommands in a table, bad input as one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from concbench.registry import MODELS, WORKLOADS
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input: reported as one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints usage too; we print one line
+        raise UsageError(message)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, not {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, not {text!r}")
+    return value
+
+
+def cpu_count() -> int:
+    return getattr(os, "process_cpu_count", os.cpu_count)() or 1
+
+
+def writable_out(path: Path) -> Path:
+    """Create the output directory, or explain in one line why it can't be used."""
+    if (path / "results.csv").exists():
+        raise UsageError(f"--out {path}: already holds results; choose a new directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / ".write-test").write_text("")
+        (path / ".write-test").unlink()
+    except OSError as e:
+        raise UsageError(f"--out {path}: cannot write there ({e.strerror or e})") from e
+    return path
+
+
+def add_python(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--python",
+        action="append",
+        metavar="PATH",
+        help="interpreter to run the cells on (repeatable; default: this one)",
+    )
+
+
+def configure_list(p: argparse.ArgumentParser) -> None:
+    add_python(p)
+
+
+def configure_run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workload", action="append", choices=sorted(WORKLOADS), help="repeatable; default: all")
+    p.add_argument("--model", action="append", choices=list(MODELS), help="repeatable; default: all")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="mode", action="store_const", const="quick", help="(default)")
+    size.add_argument("--full", dest="mode", action="store_const", const="full")
+    p.add_argument("--workers", type=positive_int, default=cpu_count(), help="default: the CPU count")
+    p.add_argument("--timeout", type=positive_float, default=600.0, help="seconds per cell (default 600)")
+    p.add_argument("--out", type=Path, help="results directory (default: results/<UTC timestamp>)")
+    add_python(p)
+
+
+def configure_plot(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", type=Path, help="a results directory written by `concbench run`")
+
+
+def cmd_list(args: argparse.Namespace, console: Console) -> int:
+    from concbench.summary import matrix_table
+
+    for facts in probe_all(args.python):
+        console.print(matrix_table(facts))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    from concbench import orchestrate, plot, registry, summary
+
+    pythons = probe_all(args.python)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = writable_out(args.out or Path("results") / stamp)
+    workloads = args.workload or list(WORKLOADS)
+    models = ["sync", *(m for m in (args.model or MODELS) if m != "sync")]  # speedups need sync
+    plan = orchestrate.Plan(
+        cells=registry.cells(workloads, models, full=args.mode == "full", workers=args.workers),
+        pythons=pythons,
+        out=out,
+        mode=args.mode or "quick",
+        timeout_s=args.timeout,
+    )
+    with summary.progress(console, total=len(plan.cells) * len(plan.pythons)) as on_cell:
+        rows = orchestrate.run(plan, sys.argv, on_cell)
+    summary.print_tables(console, rows)
+    for chart in plot.plot(out):
+        console.print(f"chart: {chart}")
+    console.print(f"results: {out}")
+    return 1 if any(r.status == "failed" for r in rows) else 0
+
+
+def cmd_plot(args: argparse.Namespace, console: Console) -> int:
+    from concbench import plot
+
+    if not (args.dir / "results.csv").is_file():
+        raise UsageError(f"{args.dir}: no results.csv there")
+    for chart in plot.plot(args.dir):
+        console.print(f"chart: {chart}")
+    return 0
+
+
+def probe_all(pythons: list[str] | None):
+    from concbench.pythons import BadInterpreter, probe
+    from concbench.registry import probe_modules
+
+    try:
+        return [probe(p, probe_modules()) for p in pythons or [sys.executable]]
+    except BadInterpreter as e:
+        raise UsageError(str(e)) from e
+
+
+Configure = Callable[[argparse.ArgumentParser], None]
+COMMANDS: dict[str, tuple[str, Configure, Callable[[argparse.Namespace, Console], int]]] = {
+    "list": ("the matrix of workloads × models; which cells are n/a here and why", configure_list, cmd_list),
+    "run": ("run cells under pyperf, verify them, write results and a chart", configure_run, cmd_run),
+    "plot": ("bar charts (SVG and PNG) of a results directory", configure_plot, cmd_plot),
+}
+
+
+def parser() -> Parser:
+    top = Parser(prog="concbench", description=__doc__)
+    subs = top.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for name, (text, configure, _) in COMMANDS.items():
+        configure(subs.add_parser(name, help=text, description=text))
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    console = Console(width=None if sys.stdout.isatty() else 160)  # logs: wide tables, no wrapping
+    try:
+        args = parser().parse_args(argv)
+        return COMMANDS[args.command][2](args, console)
+    except UsageError as e:
+        print(f"concbench: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("concbench: interrupted", file=sys.stderr)
+        return 130

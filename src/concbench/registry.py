@@ -1,0 +1,159 @@
+"""Which cells exist and what each needs, as data.
+
+Nothing here imports a model: gevent patches the world on import, so model modules are loaded only
+inside their own worker process (`concbench.cell`). `concbench list` and every n/a reason come from
+this table plus the probed facts of an interpreter (`concbench.pythons`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from concbench.pythons import Facts
+from concbench.suites.cpu_bound import workload as cpu_bound
+
+DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class Model:
+    """A concurrency model: its requirements on the interpreter."""
+
+    name: str
+    summary: str
+    imports: tuple[str, ...] = ()  # must import in the target interpreter without re-enabling the GIL
+    min_python: tuple[int, int] = (3, 11)
+    free_threaded: bool = False  # needs a free-threaded build whose GIL is off at run time
+    monkey_patch: bool = False  # gevent: patch the stdlib before anything else is imported
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str = DEFAULT
+    imports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A workload: its parameter sets and, per model, the variants it implements."""
+
+    name: str
+    summary: str
+    quick: dict[str, int]
+    full: dict[str, int]
+    variants: dict[str, tuple[Variant, ...]]
+    ideal_s: Callable[[dict[str, int], float, int], float | None]  # (params, sync wall, cores)
+
+
+MODELS: dict[str, Model] = {
+    m.name: m
+    for m in (
+        Model("sync", "one thing after another"),
+        Model("threads", "concurrent.futures.ThreadPoolExecutor"),
+        Model("asyncio", "coroutines on one event loop"),
+        Model("trio", "structured concurrency: nursery + trio.to_thread", imports=("trio",)),
+        Model("gevent", "greenlets, monkey-patched stdlib", imports=("gevent",), monkey_patch=True),
+        Model("freethreading", "one thread per core, written for a GIL-free build", free_threaded=True),
+        Model(
+            "subinterpreters",
+            "concurrent.futures.InterpreterPoolExecutor",
+            imports=("concurrent.interpreters",),
+            min_python=(3, 14),
+        ),
+        Model("multiprocessing", "concurrent.futures.ProcessPoolExecutor"),
+    )
+}
+
+_ONE = (Variant(),)
+
+WORKLOADS: dict[str, Workload] = {
+    w.name: w
+    for w in (
+        Workload(
+            "cpu_bound",
+            "count primes by trial division in K equal, disjoint ranges (pure Python)",
+            quick=cpu_bound.QUICK,
+            full=cpu_bound.FULL,
+            variants={
+                "sync": _ONE,
+                "threads": _ONE,
+                "asyncio": (Variant("naive"), Variant("offloaded")),
+                "trio": _ONE,
+                "gevent": _ONE,
+                "freethreading": _ONE,
+                "subinterpreters": _ONE,
+                "multiprocessing": _ONE,
+            },
+            ideal_s=cpu_bound.ideal_s,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the matrix on one interpreter: workload × model × variant × params."""
+
+    workload: str
+    model: str
+    variant: str
+    params: dict[str, int] = field(hash=False)
+
+    @property
+    def id(self) -> str:
+        """For display only: every dimension is stored as its own field."""
+        model = self.model if self.variant == DEFAULT else f"{self.model}/{self.variant}"
+        dims = ",".join(f"{k}={v}" for k, v in self.params.items())
+        return f"{self.workload}.{model}[{dims}]"
+
+    @property
+    def params_json(self) -> str:
+        return json.dumps(self.params, sort_keys=True, separators=(",", ":"))
+
+
+def cells(workloads: list[str], models: list[str], *, full: bool, workers: int) -> list[Cell]:
+    """Expand the selection into cells, sync first in each workload (others are relative to it)."""
+    out = []
+    for w in workloads:
+        wl = WORKLOADS[w]
+        params = {**(wl.full if full else wl.quick), "workers": workers}
+        for m in models:
+            for v in wl.variants.get(m, ()):
+                out.append(Cell(w, m, v.name, params))
+    return out
+
+
+def unavailable(cell: Cell, facts: Facts) -> str | None:
+    """Why `cell` cannot run on the interpreter described by `facts`, or None when it can."""
+    model = MODELS[cell.model]
+    variant = next(v for v in WORKLOADS[cell.workload].variants[cell.model] if v.name == cell.variant)
+    if not facts.imports.get("concbench", {}).get("ok"):
+        return "concbench is not installed for this interpreter"
+    if tuple(facts.version_info[:2]) < model.min_python:
+        need = ".".join(map(str, model.min_python))
+        return f"needs Python >= {need}; this is {facts.version}"
+    if model.free_threaded and not facts.gil_disabled_build:
+        return "needs a free-threaded build (e.g. python3.14t); this build has the GIL"
+    if model.free_threaded and facts.gil_enabled:
+        return "the GIL is enabled at run time on this free-threaded build (PYTHON_GIL=1 or -X gil=1?)"
+    for module in model.imports + variant.imports:
+        result = facts.imports.get(module, {"ok": False, "error": "not probed"})
+        if not result["ok"]:
+            return f"{module} does not import: {result['error']}"
+        if result.get("enables_gil") and facts.gil_disabled_build:
+            return f"importing {module} re-enables the GIL on this free-threaded build"
+    return None
+
+
+def probe_modules() -> list[str]:
+    """Every module a model or variant needs, for the interpreter probe."""
+    names = {"concbench"}
+    for m in MODELS.values():
+        names.update(m.imports)
+    for wl in WORKLOADS.values():
+        for variants in wl.variants.values():
+            for v in variants:
+                names.update(v.imports)
+    return sorted(names)

@@ -1,0 +1,133 @@
+"""The results contract: `manifest.json`, `raw/*.json` (pyperf, one per cell) and `results.csv`.
+
+Tests, the report and the notebook read these files; everything is written to a temporary name
+and then `os.replace`d, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import pyperf
+
+from concbench.pythons import Facts
+from concbench.registry import WORKLOADS, Cell
+
+
+@dataclass
+class Row:
+    """One row of results.csv: one cell on one interpreter."""
+
+    interpreter: str
+    interpreter_path: str
+    python_version: str
+    gil_disabled_build: bool
+    gil_enabled_runtime: bool | None  # after the work; None when the cell did not run
+    gil_reenabled: bool | None  # the GIL was off at the start of a worker and on after its work
+    workload: str
+    model: str
+    variant: str
+    params: str  # JSON, one key per dimension
+    workers: int
+    cores: int
+    status: str  # ok | n/a | failed
+    reason: str = ""
+    wall_s: float | None = None
+    wall_stdev_s: float | None = None
+    cv: float | None = None
+    values: int | None = None
+    cpu_s: float | None = None
+    max_rss_mb: float | None = None
+    ideal_s: float | None = None
+    efficiency: float | None = None
+    speedup_vs_sync: float | None = None
+    digest_ok: bool | None = None
+    mp_start_method: str = ""
+    requests_seen: int | None = None  # HTTP workloads only
+    max_inflight: int | None = None  # HTTP workloads only
+    raw_file: str = ""
+
+
+COLUMNS = [f.name for f in fields(Row)]
+
+
+def base_row(facts: Facts, cell: Cell, status: str, reason: str = "") -> Row:
+    return Row(
+        interpreter=facts.id,
+        interpreter_path=facts.executable,
+        python_version=facts.version,
+        gil_disabled_build=facts.gil_disabled_build,
+        gil_enabled_runtime=None,
+        gil_reenabled=None,
+        workload=cell.workload,
+        model=cell.model,
+        variant=cell.variant,
+        params=cell.params_json,
+        workers=cell.params["workers"],
+        cores=facts.cpu_count,
+        status=status,
+        reason=reason,
+        mp_start_method=facts.mp_start_method,
+    )
+
+
+def ok_row(facts: Facts, cell: Cell, raw: Path, out_dir: Path) -> Row:
+    """A row from a cell's pyperf JSON: timings, and per-run CPU, RSS and GIL facts from its metadata."""
+    bench = pyperf.Benchmark.load(str(raw))
+    runs = [r.get_metadata() for r in bench.get_runs() if r.values]
+    row = base_row(facts, cell, "ok")
+    row.wall_s = bench.mean()
+    row.values = bench.get_nvalue()
+    row.wall_stdev_s = bench.stdev() if row.values > 1 else 0.0
+    row.cv = row.wall_stdev_s / row.wall_s
+    row.cpu_s = statistics.fmean(m["cpu_s"] for m in runs)
+    row.max_rss_mb = max(m["max_rss_mb"] for m in runs)
+    row.gil_enabled_runtime = any(m["gil_enabled_after"] for m in runs)
+    row.gil_reenabled = any(m["gil_enabled_after"] and not m["gil_enabled_before"] for m in runs)
+    row.mp_start_method = runs[0]["mp_start_method"]
+    row.digest_ok = True  # every value was checked in the worker; a mismatch would have failed the cell
+    row.raw_file = str(raw.relative_to(out_dir))
+    if row.gil_reenabled:
+        row.reason = "GIL re-enabled during the cell: these are not free-threaded numbers"
+    return row
+
+
+def derive(rows: list[Row]) -> None:
+    """Fill speedup_vs_sync, ideal_s and efficiency from the sync cell of the same group."""
+    sync = {
+        (r.interpreter, r.workload, r.params): r.wall_s
+        for r in rows
+        if r.model == "sync" and r.status == "ok"
+    }
+    for r in rows:
+        base = sync.get((r.interpreter, r.workload, r.params))
+        if r.status != "ok" or base is None:
+            continue
+        r.speedup_vs_sync = base / r.wall_s
+        r.ideal_s = WORKLOADS[r.workload].ideal_s(json.loads(r.params), base, r.cores)
+        if r.ideal_s is not None:
+            r.efficiency = r.ideal_s / r.wall_s
+
+
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def write_csv(path: Path, rows: list[Row]) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in asdict(r).items()})
+    write_atomic(path, buf.getvalue())
+
+
+def write_manifest(path: Path, manifest: dict) -> None:
+    write_atomic(path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,78 @@
+"""CPU time, peak RSS and GIL state of a cell, as a pyperf hook.
+
+pyperf enters the hook around every call of the timed function in a worker and hands it the run's
+metadata at the end, so the figures ride along in the pyperf JSON (`pyperf show --metadata`).
+Registered as the `concbench_usage` entry point in the `pyperf.hook` group.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+from pathlib import Path
+
+import psutil
+
+HOOK = "concbench_usage"
+
+
+def gil_enabled() -> bool:
+    return getattr(sys, "_is_gil_enabled", lambda: True)()
+
+
+def _processes() -> list[psutil.Process]:
+    me = psutil.Process()
+    return [me, *me.children(recursive=True)]
+
+
+def tree_cpu_s() -> float:
+    """User+sys seconds of this process and its descendants, live and reaped (pools, forkserver)."""
+    total = 0.0
+    for proc in _processes():
+        try:
+            t = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def _peak_rss(proc: psutil.Process) -> int:
+    """Peak RSS in bytes: VmHWM on Linux, the current RSS elsewhere."""
+    try:
+        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+        return proc.memory_info().rss
+    except (OSError, psutil.NoSuchProcess):
+        return 0
+
+
+def tree_peak_rss() -> int:
+    """This process's peak RSS plus the peaks of its live descendants, in bytes."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    return own + sum(_peak_rss(p) for p in _processes()[1:])
+
+
+class UsageHook:
+    """pyperf hook: CPU seconds per call, peak RSS and the GIL state after the work."""
+
+    def __init__(self) -> None:
+        self.cpu_s = 0.0
+        self.calls = 0
+        self.rss = 0
+        self._start = 0.0
+
+    def __enter__(self) -> None:
+        self._start = tree_cpu_s()
+
+    def __exit__(self, *exc: object) -> None:
+        self.cpu_s += tree_cpu_s() - self._start
+        self.calls += 1
+        self.rss = max(self.rss, tree_peak_rss())
+
+    def teardown(self, metadata: dict) -> None:
+        if self.calls:
+            metadata["cpu_s"] = self.cpu_s / self.calls
+            metadata["max_rss_mb"] = self.rss / 2**20
+        metadata["gil_enabled_after"] = int(gil_enabled())

@@ -1,0 +1,1 @@
+"""CPU-bound: K equal tasks of pure-Python work (no C call that drops the GIL)."""

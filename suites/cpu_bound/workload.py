@@ -1,0 +1,58 @@
+"""Params, the unit of work and its reference for the CPU-bound workload.
+
+Task i counts the primes in [BASE + i·span, BASE + (i+1)·span) by trial division: pure Python, no
+call that releases the GIL, and with BASE far above K·span every task costs about the same, so a
+static partition is fair. The reference uses a different algorithm (a sieve) to be independent of
+the code it checks.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from math import isqrt
+
+BASE = 10_000_000
+QUICK = {"tasks": 16, "span": 5_000}  # ~30 ms a task
+FULL = {"tasks": 32, "span": 20_000}  # ~120 ms a task
+
+Run = Callable[[], list[int]]  # what a model's setup() yields: do the work once, results in task order
+
+
+@dataclass(frozen=True)
+class Params:
+    tasks: int
+    span: int
+    workers: int
+    variant: str = "default"
+
+    def ranges(self) -> list[tuple[int, int]]:
+        return [(BASE + i * self.span, BASE + (i + 1) * self.span) for i in range(self.tasks)]
+
+
+def count_primes(bounds: tuple[int, int]) -> int:
+    """Primes in [lo, hi) by trial division (lo > 2)."""
+    lo, hi = bounds
+    count = 0
+    for n in range(lo | 1, hi, 2):
+        d = 3
+        while d * d <= n:
+            if n % d == 0:
+                break
+            d += 2
+        else:
+            count += 1
+    return count
+
+
+def reference(p: Params) -> list[int]:
+    """The expected results, by a segmented sieve of Eratosthenes."""
+    lo, hi = BASE, BASE + p.tasks * p.span
+    sieve = bytearray([1]) * (hi - lo)
+    for d in range(2, isqrt(hi) + 1):
+        first = max(d * d, -(-lo // d) * d) - lo
+        sieve[first::d] = bytes(len(range(first, hi - lo, d)))
+    return [sieve[i * p.span : (i + 1) * p.span].count(1) for i in range(p.tasks)]
+
+
+def ideal_s(params: dict[str, int], sync_s: float, cores: int) -> float:
+    """Perfect scaling of the sync time over the workers the cores can really run."""
+    return sync_s / min(params["workers"], cores)

@@ -1,0 +1,33 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from concbench.pythons import Facts, probe
+from concbench.registry import probe_modules
+
+
+@pytest.fixture(scope="session")
+def facts() -> Facts:
+    """The real facts of the interpreter running the tests."""
+    return probe(sys.executable, probe_modules())
+
+
+def _concbench(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "concbench", *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="session")
+def concbench():
+    """Run the installed CLI on this interpreter, as a user would: concbench(*args, timeout=...)."""
+    return _concbench
+
+
+@pytest.fixture(scope="session")
+def quick_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """One end-to-end `concbench run --workload cpu_bound --quick`, shared by the tests that read it."""
+    out = tmp_path_factory.mktemp("run") / "results"
+    return out, _concbench("run", "--workload", "cpu_bound", "--quick", "--out", str(out))

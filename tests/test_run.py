@@ -1,0 +1,124 @@
+"""End to end: `concbench run --workload cpu_bound --quick` writes the results contract."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import psutil
+import pyperf
+import pytest
+
+from concbench.orchestrate import Plan, run_cell
+from concbench.registry import MODELS, Cell
+
+CONTRACT = (
+    "interpreter python_version gil_disabled_build gil_enabled_runtime workload model variant params status "
+    "reason wall_s wall_stdev_s cpu_s max_rss_mb ideal_s efficiency speedup_vs_sync digest_ok "
+    "requests_seen max_inflight"
+).split()
+
+
+@pytest.fixture(scope="module")
+def rows(quick_run):
+    out, proc = quick_run
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    with (out / "results.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
+def test_results_csv_has_the_contract_columns_and_types(rows, facts):
+    assert set(CONTRACT) <= set(rows[0])
+    assert {r["model"] for r in rows} == set(MODELS), "n/a cells are rows too, never dropped"
+    for r in rows:
+        assert r["interpreter"] == facts.id and r["workload"] == "cpu_bound"
+        assert r["status"] in ("ok", "n/a"), (r["model"], r["reason"])
+        params = json.loads(r["params"])
+        assert params["workers"] >= 1 and params["tasks"] >= 1
+        if r["status"] == "n/a":
+            assert r["reason"] and r["wall_s"] == "" and r["digest_ok"] == ""
+            continue
+        assert r["digest_ok"] == "True"
+        for col in ("wall_s", "wall_stdev_s", "cpu_s", "max_rss_mb", "ideal_s", "efficiency"):
+            assert float(r[col]) >= 0, col
+        assert float(r["speedup_vs_sync"]) > 0
+        assert float(r["wall_s"]) > 0 and float(r["max_rss_mb"]) > 1
+        assert r["gil_enabled_runtime"] == str(not facts.gil_disabled_build)
+        assert r["gil_reenabled"] == "False"
+
+
+def test_sync_is_the_baseline(rows):
+    sync = next(r for r in rows if r["model"] == "sync")
+    assert float(sync["speedup_vs_sync"]) == 1.0
+    workers = json.loads(sync["params"])["workers"]
+    cores = int(sync["cores"])
+    assert float(sync["ideal_s"]) == pytest.approx(float(sync["wall_s"]) / min(workers, cores))
+
+
+def test_cpu_time_counts_child_processes(rows):
+    """multiprocessing does the work in children: their CPU time must be in cpu_s."""
+    by_model = {r["model"]: r for r in rows if r["status"] == "ok"}
+    assert float(by_model["multiprocessing"]["cpu_s"]) > 0.5 * float(by_model["sync"]["cpu_s"])
+
+
+def test_manifest_and_raw_files(quick_run, rows, facts):
+    out, _ = quick_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {"machine", "interpreters", "params", "started", "finished", "concbench_version"} <= set(manifest)
+    (interp,) = manifest["interpreters"]
+    assert interp["id"] == facts.id and "pyperf" in interp["packages"]
+    assert manifest["status_counts"]["ok"] == sum(r["status"] == "ok" for r in rows)
+    for r in rows:
+        if r["status"] != "ok":
+            continue
+        bench = pyperf.Benchmark.load(str(out / r["raw_file"]))  # native pyperf JSON
+        assert bench.get_nvalue() >= 4
+        assert bench.mean() == pytest.approx(float(r["wall_s"]))
+        meta = bench.get_metadata()
+        assert meta["concbench_model"] == r["model"] and meta["loops"] == 1
+    assert not list(out.rglob(".*.tmp")), "no temporary files left behind"
+
+
+def test_run_prints_summary_and_writes_charts(quick_run, concbench):
+    out, proc = quick_run
+    assert "speedup" in proc.stdout and "multiprocessing" in proc.stdout
+    for ext in ("svg", "png"):
+        assert (out / f"chart-cpu_bound.{ext}").stat().st_size > 1000
+    again = concbench("plot", str(out), timeout=120)
+    assert again.returncode == 0 and "chart-cpu_bound.svg" in again.stdout
+
+
+def test_existing_results_are_not_overwritten(quick_run, concbench):
+    out, _ = quick_run
+    proc = concbench("run", "--out", str(out), timeout=120)
+    assert proc.returncode == 2 and "already holds results" in proc.stderr
+
+
+def test_a_crashing_cell_fails_with_its_reason(tmp_path, facts):
+    """A model that raises (free-threading forced onto a GIL build, or trio made to fail) is `failed`."""
+    plan = Plan(cells=[], pythons=[facts], out=tmp_path, mode="quick", timeout_s=120)
+    (tmp_path / "raw").mkdir()
+    bad = Cell("cpu_bound", "asyncio", "no-such-variant", {"tasks": 2, "span": 100, "workers": 1})
+    row = run_cell(facts, bad, plan)
+    assert row.status == "failed" and "no-such-variant" in row.reason
+    assert row.wall_s is None and not list((tmp_path / "raw").iterdir())
+
+
+def test_a_hanging_cell_times_out_and_leaves_no_process(tmp_path, facts):
+    plan = Plan(cells=[], pythons=[facts], out=tmp_path, mode="quick", timeout_s=1.5)
+    (tmp_path / "raw").mkdir()
+    slow = Cell("cpu_bound", "sync", "default", {"tasks": 64, "span": 200_000, "workers": 1})
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    row = run_cell(facts, slow, plan)
+    assert row.status == "failed" and row.reason == "timed out after 1.5 s"
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
+    assert not left, left
+
+
+def test_cell_can_be_run_by_hand_with_pyperf_options(tmp_path):
+    out = tmp_path / "x.json"
+    argv = [sys.executable, "-m", "concbench.cell", "--workload", "cpu_bound", "--model", "threads"]
+    argv += ["--params", '{"tasks":2,"span":100,"workers":2}', "--debug-single-value", "-o", str(out)]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert pyperf.Benchmark.load(str(out)).get_nvalue() == 1
