@@ -1,11 +1,20 @@
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from concbench.pythons import Facts, probe
 from concbench.registry import probe_modules
+from concbench.target import Target, serve
+
+
+@pytest.fixture(scope="session")
+def http_server() -> Iterator[Target]:
+    """concbench's mock server, for the whole session."""
+    with serve() as target:
+        yield target
 
 
 @pytest.fixture(scope="session")

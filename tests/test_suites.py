@@ -22,7 +22,7 @@ CASES = [
 def test_every_workload_implements_every_model():
     for name, wl in WORKLOADS.items():
         assert set(wl.variants) == set(MODELS), name
-        files = {p.stem for p in (SUITES / name).glob("*.py")} - {"__init__", "workload"}
+        files = {p.stem for p in (SUITES / name).glob("[!_]*.py")} - {"workload"}  # _*.py: shared helpers
         assert files == set(MODELS), f"{name}: model files {sorted(files)}"
 
 
@@ -36,20 +36,35 @@ def test_same_entry_point(workload, model):
     assert any(isinstance(d, ast.Name) and d.id == "contextmanager" for d in setup.decorator_list)
 
 
+TINY = {  # small enough for a test, big enough that concurrent models overlap on the server
+    "cpu_bound": {"tasks": 3, "span": 300, "workers": 2},
+    "http_fanout": {"requests": 8, "concurrency": 4, "latency_ms": 30, "size": 100, "workers": 2},
+}
+
+
 @pytest.mark.parametrize("workload,model,variant", CASES)
-def test_model_matches_reference_on_tiny_input(workload, model, variant, facts, tmp_path):
-    """Through the real cell worker (gevent patched first): two calls, each checked against the reference."""
-    wl = importlib.import_module(f"concbench.suites.{workload}.workload")
-    cell = Cell(workload, model, variant, {**{k: 3 for k in wl.QUICK}, "workers": 2})
+def test_model_matches_reference_on_tiny_input(workload, model, variant, facts, tmp_path, http_server):
+    """Through the real cell worker (gevent patched first): two calls, each checked against the
+    reference; for HTTP, the server's own counts prove the requests and the concurrency."""
+    cell = Cell(workload, model, variant, TINY[workload])
     if reason := unavailable(cell, facts):
         pytest.skip(f"n/a here: {reason}")
-    argv = command(sys.executable, cell, str(tmp_path / "out.json"), "quick")
+    run = http_server.new_run() if WORKLOADS[workload].server else None
+    url = http_server.base(run) if run else ""
+    argv = command(sys.executable, cell, str(tmp_path / "out.json"), "quick", url)
     argv += ["--processes", "1", "--values", "2", "--warmups", "0"]  # later options win
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     bench = pyperf.Benchmark.load(str(tmp_path / "out.json"))
     assert bench.get_nvalue() == 2
     assert bench.get_metadata()["gil_enabled_after"] == int(not facts.gil_disabled_build)
+    if run:
+        stats = http_server.stats(run)
+        assert stats["requests_seen"] == 2 * cell.params["requests"]
+        assert 1 <= stats["max_inflight"] <= cell.params["concurrency"]
+        if MODELS[model].concurrent:
+            assert stats["max_inflight"] >= 2, "a concurrent model overlaps its requests"
+        assert bench.get_runs()[0].get_metadata()["lat_p99_ms"] >= cell.params["latency_ms"]
 
 
 def test_cpu_reference_is_independent_of_the_models():
@@ -70,9 +85,15 @@ def test_check_rejects_wrong_results():
 
 def test_timed_checks_every_call_outside_the_timing():
     from concbench.cell import timed
+    from concbench.suites.cpu_bound import workload as cpu
+    from concbench.suites.http_fanout import workload as http
 
     calls = []
-    good = timed(lambda: calls.append(1) or [1, 2], digest([1, 2]))
+    good = timed(lambda: calls.append(1) or [1, 2], digest([1, 2]), cpu)
     assert good(3) > 0 and len(calls) == 3
     with pytest.raises(VerificationFailed):
-        timed(lambda: [2, 1], digest([1, 2]))(1)
+        timed(lambda: [2, 1], digest([1, 2]), cpu)(1)
+    fetched = [("a", 0.01), ("b", 0.02)]  # HTTP: only the body digests are verified, not the latencies
+    assert timed(lambda: fetched, digest(["a", "b"]), http)(1) > 0
+    with pytest.raises(VerificationFailed):
+        timed(lambda: fetched[::-1], digest(["a", "b"]), http)(1)

@@ -25,35 +25,47 @@ import multiprocessing  # noqa: E402
 import sysconfig  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from types import ModuleType  # noqa: E402
 
 import pyperf  # noqa: E402
 
 from concbench.registry import MODELS, Cell  # noqa: E402
-from concbench.usage import HOOK  # noqa: E402
+from concbench.usage import HOOK, LATENCIES  # noqa: E402
 from concbench.verify import check, digest  # noqa: E402
 
 PYPERF_OPTIONS = {  # macro workloads: loops=1 always (see the Runner below)
-    "quick": ("--processes", "2", "--values", "2", "--warmups", "1"),
+    "quick": ("--processes", "1", "--values", "3", "--warmups", "1"),
     "full": ("--processes", "4", "--values", "3", "--warmups", "1"),
 }
 
 
-def command(python: str, cell: Cell, out: str, mode: str) -> list[str]:
-    """The argv that runs `cell` on `python`, writing pyperf JSON to `out`."""
+def command(python: str, cell: Cell, out: str, mode: str, url: str = "", reference: str = "") -> list[str]:
+    """The argv that runs `cell` on `python`, writing pyperf JSON to `out`.
+
+    `url`: the HTTP target (with the cell's run token); `reference`: the digest to expect instead
+    of the workload's own reference (for a server that is not concbench's)."""
     argv = [python, "-m", "concbench.cell", "--workload", cell.workload, "--model", cell.model]
     argv += ["--variant", cell.variant, "--params", cell.params_json, "--hook", HOOK, "--quiet"]
     argv += [*PYPERF_OPTIONS[mode], "-o", out]
+    argv += ["--url", url] if url else []
+    argv += ["--reference", reference] if reference else []
     return argv + (["--monkey-patch"] if MODELS[cell.model].monkey_patch else [])
 
 
 def _forward(cmd: list[str], args: argparse.Namespace) -> None:
     """pyperf add_cmdline_args: give every worker the cell's own options."""
     cmd += ["--workload", args.workload, "--model", args.model, "--variant", args.variant]
-    cmd += ["--params", args.params] + (["--monkey-patch"] if args.monkey_patch else [])
+    cmd += ["--params", args.params, "--url", args.url, "--reference", args.reference]
+    cmd += ["--monkey-patch"] if args.monkey_patch else []
 
 
-def timed(run: Callable[[], list], expected: str) -> Callable[[int], float]:
-    """pyperf time_func: time `run()` only; check its results outside the timed region."""
+def timed(run: Callable[[], list], expected: str, workload: ModuleType) -> Callable[[int], float]:
+    """pyperf time_func: time `run()` only; check its results outside the timed region.
+
+    A workload whose results carry more than what is verified (HTTP: digest and latency per request)
+    says so with `verifiable(results)` and `latencies(results)`."""
+    verifiable = getattr(workload, "verifiable", lambda results: results)
+    latencies = getattr(workload, "latencies", lambda results: [])
 
     def time_func(loops: int) -> float:
         elapsed = 0.0
@@ -61,7 +73,8 @@ def timed(run: Callable[[], list], expected: str) -> Callable[[int], float]:
             t0 = time.perf_counter()
             results = run()
             elapsed += time.perf_counter() - t0
-            check(results, expected)
+            check(verifiable(results), expected)
+            LATENCIES.extend(latencies(results))
         return elapsed
 
     return time_func
@@ -75,6 +88,8 @@ def main() -> None:
     ap.add_argument("--variant", default="default")
     ap.add_argument("--params", required=True, help="the workload's params as JSON")
     ap.add_argument("--monkey-patch", action="store_true", help="gevent: patch_all() in workers")
+    ap.add_argument("--url", default="", help="HTTP workloads: the target, with the cell's run token")
+    ap.add_argument("--reference", default="", help="expected digest, instead of the workload's own")
     args = runner.parse_args()
     params = json.loads(args.params)
     cell = Cell(args.workload, args.model, args.variant, params)
@@ -95,10 +110,10 @@ def main() -> None:
     suite = f"concbench.suites.{args.workload}"
     workload = importlib.import_module(f"{suite}.workload")
     model = importlib.import_module(f"{suite}.{args.model}")
-    p = workload.Params(**params, variant=args.variant)
-    expected = digest(workload.reference(p))
+    p = workload.Params(**params, variant=args.variant, **({"url": args.url} if args.url else {}))
+    expected = args.reference or digest(workload.reference(p))
     with model.setup(p) as run:
-        runner.bench_time_func(cell.id, timed(run, expected))
+        runner.bench_time_func(cell.id, timed(run, expected, workload))
 
 
 if __name__ == "__main__":

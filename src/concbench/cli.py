@@ -45,6 +45,17 @@ def positive_float(text: str) -> float:
     return value
 
 
+def param(text: str) -> tuple[str, int]:
+    key, sep, value = text.partition("=")
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not sep or number < 1:
+        raise argparse.ArgumentTypeError(f"expected KEY=N with N >= 1, not {text!r}")
+    return key, number
+
+
 def cpu_count() -> int:
     return getattr(os, "process_cpu_count", os.cpu_count)() or 1
 
@@ -82,9 +93,24 @@ def configure_run(p: argparse.ArgumentParser) -> None:
     size.add_argument("--quick", dest="mode", action="store_const", const="quick", help="(default)")
     size.add_argument("--full", dest="mode", action="store_const", const="full")
     p.add_argument("--workers", type=positive_int, default=cpu_count(), help="default: the CPU count")
+    p.add_argument(
+        "--param",
+        type=param,
+        action="append",
+        default=[],
+        metavar="KEY=N",
+        help="override a workload dimension",
+    )
     p.add_argument("--timeout", type=positive_float, default=600.0, help="seconds per cell (default 600)")
     p.add_argument("--out", type=Path, help="results directory (default: results/<UTC timestamp>)")
     add_python(p)
+    p.add_argument("--target", metavar="URL", help="HTTP workloads: a running server instead of our own")
+    p.add_argument("--server-procs", type=positive_int, default=1, help="mock server processes (default 1)")
+
+
+def configure_server(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--procs", type=positive_int, default=1, help="processes sharing the port (SO_REUSEPORT)")
+    p.add_argument("--port", type=int, default=0, help="default 0: any free port")
 
 
 def configure_plot(p: argparse.ArgumentParser) -> None:
@@ -100,26 +126,34 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
-    from concbench import orchestrate, plot, registry, summary
+    from concbench import orchestrate, plot, registry, summary, target
 
-    pythons = probe_all(args.python)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = writable_out(args.out or Path("results") / stamp)
     workloads = args.workload or list(WORKLOADS)
     models = ["sync", *(m for m in (args.model or MODELS) if m != "sync")]  # speedups need sync
+    try:  # every check that can refuse the input comes before anything is written
+        cells = registry.cells(
+            workloads, models, full=args.mode == "full", workers=args.workers, overrides=dict(args.param)
+        )
+        http_target = target.connect(args.target) if args.target else None
+    except (registry.UnknownParam, target.BadTarget) as e:
+        raise UsageError(str(e)) from e
+    pythons = probe_all(args.python)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     plan = orchestrate.Plan(
-        cells=registry.cells(workloads, models, full=args.mode == "full", workers=args.workers),
+        cells=cells,
         pythons=pythons,
-        out=out,
+        out=writable_out(args.out or Path("results") / stamp),
         mode=args.mode or "quick",
         timeout_s=args.timeout,
+        target=http_target,
+        server_procs=args.server_procs,
     )
     with summary.progress(console, total=len(plan.cells) * len(plan.pythons)) as on_cell:
         rows = orchestrate.run(plan, sys.argv, on_cell)
     summary.print_tables(console, rows)
-    for chart in plot.plot(out):
+    for chart in plot.plot(plan.out):
         console.print(f"chart: {chart}")
-    console.print(f"results: {out}")
+    console.print(f"results: {plan.out}")
     return 1 if any(r.status == "failed" for r in rows) else 0
 
 
@@ -130,6 +164,19 @@ def cmd_plot(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(f"{args.dir}: no results.csv there")
     for chart in plot.plot(args.dir):
         console.print(f"chart: {chart}")
+    return 0
+
+
+def cmd_server(args: argparse.Namespace, console: Console) -> int:
+    from concbench.servers import mockhttp
+
+    def announce(info: dict) -> None:
+        console.print(f"{info['url']}  ({info['procs']} process(es), {info['loop']} loop); Ctrl-C stops")
+
+    try:
+        mockhttp.main(["--procs", str(args.procs), "--port", str(args.port)], announce)
+    except OSError as e:
+        raise UsageError(f"--port {args.port}: cannot listen there ({e.strerror or e})") from e
     return 0
 
 
@@ -148,6 +195,11 @@ COMMANDS: dict[str, tuple[str, Configure, Callable[[argparse.Namespace, Console]
     "list": ("the matrix of workloads × models; which cells are n/a here and why", configure_list, cmd_list),
     "run": ("run cells under pyperf, verify them, write results and a chart", configure_run, cmd_run),
     "plot": ("bar charts (SVG and PNG) of a results directory", configure_plot, cmd_plot),
+    "server": (
+        "the mock HTTP server, standalone: prints its URL, stops on Ctrl-C",
+        configure_server,
+        cmd_server,
+    ),
 }
 
 
@@ -160,7 +212,7 @@ def parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    console = Console(width=None if sys.stdout.isatty() else 160)  # logs: wide tables, no wrapping
+    console = Console(width=None if sys.stdout.isatty() else 200)  # logs: wide tables, no wrapping
     try:
         args = parser().parse_args(argv)
         return COMMANDS[args.command][2](args, console)

@@ -1,27 +1,31 @@
 """Run a matrix of cells on one or more interpreters and write the results contract.
 
 For each interpreter, for each cell: n/a with its reason, or one `concbench.cell` subprocess with a
-timeout, whose failure or hang costs that cell only. Then the derived columns, then the files.
+timeout, whose failure or hang costs that cell only; HTTP cells are then judged by the server's own
+counts. The mock server (when a workload needs one and no --target is given) lives for the whole run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import platform
 import re
 import signal
 import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from concbench import __version__
+from concbench import __version__, target
 from concbench.cell import command
 from concbench.pythons import Facts
-from concbench.registry import Cell, unavailable
-from concbench.results import Row, base_row, derive, ok_row, write_csv, write_manifest
+from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
+from concbench.results import Row, add_note, base_row, derive, fail, ok_row, write_csv, write_manifest
+from concbench.target import Target
+from concbench.verify import server_counts
 
 ERROR_LINE = re.compile(r"^\w*(Error|Exception|Failed|Interrupt)\b.*")
 PYPERF_MANAGER_ERROR = re.compile(r"failed with exit code \d+$")  # says less than the worker's own error
@@ -34,6 +38,26 @@ class Plan:
     out: Path
     mode: str  # quick | full
     timeout_s: float
+    target: Target | None = None  # a running server (--target); else concbench starts its own
+    server_procs: int = 1
+
+
+@dataclass
+class Server:
+    """The HTTP target during a run, with its measured capacity."""
+
+    target: Target
+    capacity: dict
+    references: dict[str, str]  # foreign servers: params JSON -> expected digest
+
+    def demand_note(self, params: dict) -> str:
+        demand = params["concurrency"] / (params["latency_ms"] / 1000)
+        if demand > self.capacity["req_per_s"] / 2:
+            return (
+                f"server-bound? demand {demand:.0f} req/s is over half the server's capacity "
+                f"({self.capacity['req_per_s']:.0f} req/s)"
+            )
+        return ""
 
 
 def now() -> str:
@@ -47,13 +71,16 @@ def failure_reason(stderr: str, returncode: int) -> str:
     return (errors or lines or [f"exit code {returncode}"])[-1][:300]
 
 
-def run_cell(facts: Facts, cell: Cell, plan: Plan) -> Row:
+def run_cell(facts: Facts, cell: Cell, plan: Plan, server: Server | None = None) -> Row:
     """Run one cell in its own process group; kill the whole group on timeout or on the way out."""
     raw = plan.out / "raw" / f"{facts.id}.{cell.workload}.{cell.model}.{cell.variant}.json"
     tmp = raw.with_name(f".{raw.name}.tmp")
     tmp.unlink(missing_ok=True)
+    run_token = server.target.new_run() if server else None
+    url = server.target.base(run_token) if server else ""
+    reference = server.references.get(cell.params_json, "") if server else ""
     proc = subprocess.Popen(
-        command(facts.executable, cell, str(tmp), plan.mode),
+        command(facts.executable, cell, str(tmp), plan.mode, url, reference),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -73,7 +100,52 @@ def run_cell(facts: Facts, cell: Cell, plan: Plan) -> Row:
         tmp.unlink(missing_ok=True)
         return row
     tmp.replace(raw)
-    return ok_row(facts, cell, raw, plan.out)
+    row = ok_row(facts, cell, raw, plan.out)
+    if server:
+        judge_http(row, cell, server, run_token)
+    if row.status == "failed":
+        raw.unlink()
+    return row
+
+
+def judge_http(row: Row, cell: Cell, server: Server, run_token: int | None) -> None:
+    """Proof of concurrency from the server's side (a concbench server only), and capacity warnings."""
+    params = cell.params
+    add_note(row, server.demand_note(params))
+    if run_token is None:
+        return
+    stats = server.target.stats(run_token)
+    row.requests_seen, row.max_inflight = stats["requests_seen"], stats["max_inflight"]
+    sent = (row.calls or 0) * params["requests"]
+    ok, text = server_counts(
+        row.requests_seen,
+        row.max_inflight,
+        sent,
+        params["concurrency"],
+        params["requests"],
+        MODELS[cell.model].concurrent,
+    )
+    if ok:
+        add_note(row, text)
+    else:
+        fail(row, text)
+
+
+@contextlib.contextmanager
+def http_server(plan: Plan) -> Iterator[Server | None]:
+    """The target for the HTTP cells: the given one, or a mock server started now and stopped after."""
+    if not any(WORKLOADS[c.workload].server for c in plan.cells):
+        yield None
+        return
+    with contextlib.nullcontext(plan.target) if plan.target else target.serve(plan.server_procs) as t:
+        references = {}
+        if not t.concbench:  # no reference of its own: fetch what this server answers, once per params
+            for c in plan.cells:
+                if WORKLOADS[c.workload].server and c.params_json not in references:
+                    p = importlib.import_module(f"concbench.suites.{c.workload}.workload").Params(**c.params)
+                    urls = [f"{t.url}{p.path(i)}" for i in range(p.requests)]
+                    references[c.params_json] = target.foreign_reference(urls)
+        yield Server(t, target.capacity(t), references)
 
 
 def machine() -> dict:
@@ -111,16 +183,24 @@ def run(plan: Plan, argv: list[str], on_cell: Callable[[str, Row], None]) -> lis
             "cells": {c.id: c.params for c in plan.cells},
         },
     }
-    write_manifest(plan.out / "manifest.json", manifest)
     rows: list[Row] = []
-    for facts in plan.pythons:
-        for cell in plan.cells:
-            reason = unavailable(cell, facts)
-            row = base_row(facts, cell, "n/a", reason) if reason else run_cell(facts, cell, plan)
-            rows.append(row)
-            derive(rows)
-            write_csv(plan.out / "results.csv", rows)  # after every cell: an interrupted run keeps its rows
-            on_cell(f"{facts.id} {cell.id}", row)
+    with http_server(plan) as server:
+        if server:
+            manifest["server"] = {**asdict(server.target), "capacity": server.capacity}
+        write_manifest(plan.out / "manifest.json", manifest)
+        for facts in plan.pythons:
+            for cell in plan.cells:
+                reason = unavailable(cell, facts)
+                if reason:
+                    row = base_row(facts, cell, "n/a", reason)
+                else:
+                    row = run_cell(facts, cell, plan, server if WORKLOADS[cell.workload].server else None)
+                rows.append(row)
+                derive(rows)
+                write_csv(
+                    plan.out / "results.csv", rows
+                )  # after every cell: an interrupted run keeps its rows
+                on_cell(f"{facts.id} {cell.id}", row)
     manifest["finished"] = now()
     manifest["status_counts"] = {s: sum(r.status == s for r in rows) for s in ("ok", "n/a", "failed")}
     write_manifest(plan.out / "manifest.json", manifest)

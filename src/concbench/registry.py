@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from concbench.pythons import Facts
 from concbench.suites.cpu_bound import workload as cpu_bound
+from concbench.suites.http_fanout import workload as http_fanout
 
 DEFAULT = "default"
 
@@ -27,12 +28,14 @@ class Model:
     min_python: tuple[int, int] = (3, 11)
     free_threaded: bool = False  # needs a free-threaded build whose GIL is off at run time
     monkey_patch: bool = False  # gevent: patch the stdlib before anything else is imported
+    concurrent: bool = True  # sync is not: one thing at a time by nature
 
 
 @dataclass(frozen=True)
 class Variant:
     name: str = DEFAULT
     imports: tuple[str, ...] = ()
+    client: str = ""  # the library doing the I/O, so the report can tell it from the model
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,13 @@ class Workload:
     full: dict[str, int]
     variants: dict[str, tuple[Variant, ...]]
     ideal_s: Callable[[dict[str, int], float, int], float | None]  # (params, sync wall, cores)
+    server: bool = False  # needs the mock HTTP server (or --target)
 
 
 MODELS: dict[str, Model] = {
     m.name: m
     for m in (
-        Model("sync", "one thing after another"),
+        Model("sync", "one thing after another", concurrent=False),
         Model("threads", "concurrent.futures.ThreadPoolExecutor"),
         Model("asyncio", "coroutines on one event loop"),
         Model("trio", "structured concurrency: nursery + trio.to_thread", imports=("trio",)),
@@ -67,6 +71,7 @@ MODELS: dict[str, Model] = {
 }
 
 _ONE = (Variant(),)
+_BLOCKING = (Variant(imports=("urllib3",), client="urllib3"), Variant("httpx", ("httpx",), "httpx"))
 
 WORKLOADS: dict[str, Workload] = {
     w.name: w
@@ -87,6 +92,40 @@ WORKLOADS: dict[str, Workload] = {
                 "multiprocessing": _ONE,
             },
             ideal_s=cpu_bound.ideal_s,
+        ),
+        Workload(
+            "http_fanout",
+            "N GETs to the mock server, at most C in flight, each taking L ms on the server",
+            quick=http_fanout.QUICK,
+            full=http_fanout.FULL,
+            variants={
+                "sync": _BLOCKING,
+                "threads": _BLOCKING,
+                "asyncio": (
+                    Variant(imports=("aiohttp",), client="aiohttp"),
+                    Variant("httpx", ("httpx",), "httpx"),
+                    Variant("uvloop", ("aiohttp", "uvloop"), "aiohttp on uvloop"),
+                ),
+                "trio": (
+                    Variant(imports=("h11", "anyio"), client="h11 over trio streams"),
+                    Variant("httpx", ("httpx", "anyio"), "httpx (trio backend)"),
+                ),
+                "gevent": _BLOCKING,
+                "freethreading": (
+                    Variant(imports=("aiohttp",), client="aiohttp, a loop per thread"),
+                    Variant("httpx", ("httpx",), "httpx, a loop per thread"),
+                ),
+                "subinterpreters": (
+                    Variant(imports=("aiohttp",), client="aiohttp (pure-Python parser in subinterpreters)"),
+                    Variant("httpx", ("httpx",), "httpx"),
+                ),
+                "multiprocessing": (
+                    Variant(imports=("aiohttp",), client="aiohttp"),
+                    Variant("httpx", ("httpx",), "httpx"),
+                ),
+            },
+            ideal_s=http_fanout.ideal_s,
+            server=True,
         ),
     )
 }
@@ -113,22 +152,46 @@ class Cell:
         return json.dumps(self.params, sort_keys=True, separators=(",", ":"))
 
 
-def cells(workloads: list[str], models: list[str], *, full: bool, workers: int) -> list[Cell]:
-    """Expand the selection into cells, sync first in each workload (others are relative to it)."""
+class UnknownParam(ValueError):
+    """A --param names a dimension that none of the selected workloads has."""
+
+
+def cells(
+    workloads: list[str],
+    models: list[str],
+    *,
+    full: bool,
+    workers: int,
+    overrides: dict[str, int] | None = None,
+) -> list[Cell]:
+    """Expand the selection into cells, sync first in each workload (others are relative to it).
+
+    `overrides` replace the quick/full value of a dimension in every workload that has it."""
+    overrides = overrides or {}
+    known = {k for w in workloads for k in WORKLOADS[w].quick}
+    if unknown := sorted(set(overrides) - known):
+        raise UnknownParam(
+            f"--param {unknown[0]}: the selected workloads have only {', '.join(sorted(known))}"
+        )
     out = []
     for w in workloads:
         wl = WORKLOADS[w]
-        params = {**(wl.full if full else wl.quick), "workers": workers}
+        base = wl.full if full else wl.quick
+        params = {**base, **{k: v for k, v in overrides.items() if k in base}, "workers": workers}
         for m in models:
             for v in wl.variants.get(m, ()):
                 out.append(Cell(w, m, v.name, params))
     return out
 
 
+def variant(cell: Cell) -> Variant:
+    variants = WORKLOADS[cell.workload].variants[cell.model]
+    return next((v for v in variants if v.name == cell.variant), Variant(cell.variant))
+
+
 def unavailable(cell: Cell, facts: Facts) -> str | None:
     """Why `cell` cannot run on the interpreter described by `facts`, or None when it can."""
     model = MODELS[cell.model]
-    variant = next(v for v in WORKLOADS[cell.workload].variants[cell.model] if v.name == cell.variant)
     if not facts.imports.get("concbench", {}).get("ok"):
         return "concbench is not installed for this interpreter"
     if tuple(facts.version_info[:2]) < model.min_python:
@@ -138,7 +201,7 @@ def unavailable(cell: Cell, facts: Facts) -> str | None:
         return "needs a free-threaded build (e.g. python3.14t); this build has the GIL"
     if model.free_threaded and facts.gil_enabled:
         return "the GIL is enabled at run time on this free-threaded build (PYTHON_GIL=1 or -X gil=1?)"
-    for module in model.imports + variant.imports:
+    for module in model.imports + variant(cell).imports:
         result = facts.imports.get(module, {"ok": False, "error": "not probed"})
         if not result["ok"]:
             return f"{module} does not import: {result['error']}"

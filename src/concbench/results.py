@@ -16,7 +16,7 @@ from pathlib import Path
 import pyperf
 
 from concbench.pythons import Facts
-from concbench.registry import WORKLOADS, Cell
+from concbench.registry import DEFAULT, WORKLOADS, Cell, variant
 
 
 @dataclass
@@ -36,7 +36,9 @@ class Row:
     workers: int
     cores: int
     status: str  # ok | n/a | failed
-    reason: str = ""
+    reason: str = ""  # why n/a or failed
+    note: str = ""  # findings on an ok cell: client-bound, server-bound, GIL re-enabled, ...
+    client: str = ""  # the I/O library of this variant
     wall_s: float | None = None
     wall_stdev_s: float | None = None
     cv: float | None = None
@@ -48,12 +50,21 @@ class Row:
     speedup_vs_sync: float | None = None
     digest_ok: bool | None = None
     mp_start_method: str = ""
-    requests_seen: int | None = None  # HTTP workloads only
-    max_inflight: int | None = None  # HTTP workloads only
+    calls: int | None = None  # timed function calls in all worker processes, warmups included
+    requests_seen: int | None = None  # HTTP workloads with a concbench server: its own counts
+    max_inflight: int | None = None
+    lat_p50_ms: float | None = None  # HTTP: per-request latency seen by the client (mean over runs)
+    lat_p90_ms: float | None = None
+    lat_p99_ms: float | None = None
+    cpu_ms_per_request: float | None = None  # HTTP: the client's own CPU cost
     raw_file: str = ""
 
 
 COLUMNS = [f.name for f in fields(Row)]
+TIMINGS = (
+    "wall_s wall_stdev_s cv cpu_s max_rss_mb ideal_s efficiency speedup_vs_sync "
+    "lat_p50_ms lat_p90_ms lat_p99_ms cpu_ms_per_request"
+).split()
 
 
 def base_row(facts: Facts, cell: Cell, status: str, reason: str = "") -> Row:
@@ -72,6 +83,7 @@ def base_row(facts: Facts, cell: Cell, status: str, reason: str = "") -> Row:
         cores=facts.cpu_count,
         status=status,
         reason=reason,
+        client=variant(cell).client,
         mp_start_method=facts.mp_start_method,
     )
 
@@ -81,6 +93,7 @@ def ok_row(facts: Facts, cell: Cell, raw: Path, out_dir: Path) -> Row:
     bench = pyperf.Benchmark.load(str(raw))
     runs = [r.get_metadata() for r in bench.get_runs() if r.values]
     row = base_row(facts, cell, "ok")
+    row.calls = sum(len(r.warmups or ()) + len(r.values) for r in bench.get_runs())
     row.wall_s = bench.mean()
     row.values = bench.get_nvalue()
     row.wall_stdev_s = bench.stdev() if row.values > 1 else 0.0
@@ -92,17 +105,32 @@ def ok_row(facts: Facts, cell: Cell, raw: Path, out_dir: Path) -> Row:
     row.mp_start_method = runs[0]["mp_start_method"]
     row.digest_ok = True  # every value was checked in the worker; a mismatch would have failed the cell
     row.raw_file = str(raw.relative_to(out_dir))
+    if "lat_p50_ms" in runs[0]:
+        for col in ("lat_p50_ms", "lat_p90_ms", "lat_p99_ms"):
+            setattr(row, col, statistics.fmean(m[col] for m in runs))
+        row.cpu_ms_per_request = row.cpu_s / cell.params["requests"] * 1000
     if row.gil_reenabled:
-        row.reason = "GIL re-enabled during the cell: these are not free-threaded numbers"
+        add_note(row, "GIL re-enabled during the cell: these are not free-threaded numbers")
     return row
 
 
+def add_note(row: Row, note: str) -> None:
+    row.note = "; ".join(n for n in (row.note, note) if n)
+
+
+def fail(row: Row, reason: str) -> None:
+    """A cell that did not prove its work keeps no number."""
+    row.status, row.reason, row.note = "failed", reason, ""
+    for col in TIMINGS:
+        setattr(row, col, None)
+
+
 def derive(rows: list[Row]) -> None:
-    """Fill speedup_vs_sync, ideal_s and efficiency from the sync cell of the same group."""
+    """Fill speedup_vs_sync, ideal_s and efficiency from the sync cell (default variant) of the group."""
     sync = {
         (r.interpreter, r.workload, r.params): r.wall_s
         for r in rows
-        if r.model == "sync" and r.status == "ok"
+        if r.model == "sync" and r.variant == DEFAULT and r.status == "ok"
     }
     for r in rows:
         base = sync.get((r.interpreter, r.workload, r.params))

@@ -62,18 +62,24 @@ def _fmt(value: float | None, spec: str) -> str:
 
 
 def print_tables(console: Console, rows: list[Row]) -> None:
-    """One table per interpreter × workload × params: wall ± stdev, speedup, efficiency, status."""
+    """One table per interpreter × workload × params: wall ± stdev, speedup, efficiency, status;
+    for HTTP also the server's max in flight, p99 latency and the client's CPU per request."""
     key = lambda r: (r.interpreter, r.workload, r.params)  # noqa: E731
     for (interp, workload, params), group in groupby(sorted(rows, key=key), key=key):
+        group = list(group)
+        http = WORKLOADS[workload].server
         dims = ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
         table = Table(title=escape(f"{workload} on {interp} [{dims}]"))
-        for col in ("model", "variant", "wall (s)", "speedup", "efficiency", "CPU (s)", "RSS (MB)"):
-            table.add_column(col, justify="left" if col in ("model", "variant") else "right")
+        cols = ["model", "variant", "wall (s)", "speedup", "efficiency", "CPU (s)", "RSS (MB)"]
+        cols += ["client", "in flight", "p99 (ms)", "CPU/req (ms)"] if http else []
+        for col in cols:
+            table.add_column(col, justify="left" if col in ("model", "variant", "client") else "right")
         table.add_column("status")
         for r in group:
             wall = f"{r.wall_s:.3f} ± {r.wall_stdev_s:.3f}" if r.wall_s is not None else ""
-            status = f"[{STATUS_STYLE[r.status]}]{r.status}[/]" + escape(f": {r.reason}" if r.reason else "")
-            table.add_row(
+            text = r.reason or r.note
+            status = f"[{STATUS_STYLE[r.status]}]{r.status}[/]" + escape(f": {text}" if text else "")
+            cells = [
                 r.model,
                 r.variant,
                 wall,
@@ -81,6 +87,9 @@ def print_tables(console: Console, rows: list[Row]) -> None:
                 _fmt(r.efficiency, ".0%"),
                 _fmt(r.cpu_s, ".3f"),
                 _fmt(r.max_rss_mb, ".0f"),
-                status,
-            )
+            ]
+            if http:
+                inflight = "" if r.max_inflight is None else str(r.max_inflight)
+                cells += [r.client, inflight, _fmt(r.lat_p99_ms, ".1f"), _fmt(r.cpu_ms_per_request, ".3f")]
+            table.add_row(*cells, status)
         console.print(table)

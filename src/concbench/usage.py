@@ -1,4 +1,4 @@
-"""CPU time, peak RSS and GIL state of a cell, as a pyperf hook.
+"""CPU time, peak RSS, GIL state and request latencies of a cell, as a pyperf hook.
 
 pyperf enters the hook around every call of the timed function in a worker and hands it the run's
 metadata at the end, so the figures ride along in the pyperf JSON (`pyperf show --metadata`).
@@ -8,12 +8,14 @@ Registered as the `concbench_usage` entry point in the `pyperf.hook` group.
 from __future__ import annotations
 
 import resource
+import statistics
 import sys
 from pathlib import Path
 
 import psutil
 
 HOOK = "concbench_usage"
+LATENCIES: list[float] = []  # seconds per request, filled by the cell's timed function (HTTP workloads)
 
 
 def gil_enabled() -> bool:
@@ -55,9 +57,10 @@ def tree_peak_rss() -> int:
 
 
 class UsageHook:
-    """pyperf hook: CPU seconds per call, peak RSS and the GIL state after the work."""
+    """pyperf hook: CPU seconds per call, peak RSS, the GIL state after the work, latency percentiles."""
 
-    def __init__(self) -> None:
+    def __init__(self) -> None:  # pyperf makes one for the warmups, then one for the values
+        LATENCIES.clear()
         self.cpu_s = 0.0
         self.calls = 0
         self.rss = 0
@@ -76,3 +79,7 @@ class UsageHook:
             metadata["cpu_s"] = self.cpu_s / self.calls
             metadata["max_rss_mb"] = self.rss / 2**20
         metadata["gil_enabled_after"] = int(gil_enabled())
+        if len(LATENCIES) >= 2:
+            cuts = statistics.quantiles(LATENCIES, n=100, method="inclusive")
+            for pct in (50, 90, 99):
+                metadata[f"lat_p{pct}_ms"] = cuts[pct - 1] * 1000

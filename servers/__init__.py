@@ -1,0 +1,1 @@
+"""Mock servers that the runner starts and stops around the workloads that need them."""

@@ -1,0 +1,17 @@
+"""sync: one request after another on one keep-alive connection, so C is 1 by nature.
+
+Variants: default urllib3, `httpx` (httpx.Client). The baseline: its wall time is N × L plus the
+client's own cost.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ._clients import blocking
+from .workload import Params, Run
+
+
+@contextmanager
+def setup(p: Params) -> Iterator[Run]:
+    with blocking(p, connections=1) as get:
+        yield lambda: [get(i) for i in range(p.requests)]

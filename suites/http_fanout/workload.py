@@ -1,0 +1,86 @@
+"""Params, what each request returns and the reference for the HTTP fan-out workload.
+
+N GETs of `/item/{i}` (the server waits `latency_ms`, then returns `size` bytes derived from i), at
+most `concurrency` in flight in total. Each request gives `(sha256 of the body, latency in s)`, in
+request order: the digests prove the right bodies arrived, the latencies give the percentiles.
+"""
+
+import hashlib
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from concbench.servers.content import body
+
+QUICK = {"requests": 100, "concurrency": 50, "latency_ms": 50, "size": 1024}
+FULL = {"requests": 1000, "concurrency": 100, "latency_ms": 20, "size": 1024}
+TIMEOUT_S = 30.0  # per request, in every client
+
+Fetched = tuple[str, float]
+Run = Callable[[], list[Fetched]]
+
+
+@dataclass(frozen=True)
+class Params:
+    requests: int
+    concurrency: int
+    latency_ms: int
+    size: int
+    workers: int
+    variant: str = "default"
+    url: str = ""  # the server's base URL, with the cell's run token
+
+    def path(self, i: int) -> str:
+        return f"{urlsplit(self.url).path}/item/{i}?delay_ms={self.latency_ms}&size={self.size}"
+
+    def item_url(self, i: int) -> str:
+        return f"{self.url}/item/{i}?delay_ms={self.latency_ms}&size={self.size}"
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        parts = urlsplit(self.url)
+        return parts.hostname or "127.0.0.1", parts.port or 80
+
+    def shares(self) -> list[tuple[list[int], int]]:
+        """For models with one client per worker: (request indices, in-flight limit) per worker.
+
+        Every workers-th request, and C split as evenly as it goes, so the total stays C."""
+        w = min(self.workers, self.concurrency)
+        c = self.concurrency
+        return [(list(range(k, self.requests, w)), c // w + (k < c % w)) for k in range(w)]
+
+
+def fetched(status: int, data: bytes, t0: float) -> Fetched:
+    """What one request gives: the body's digest and the latency since t0 (perf_counter)."""
+    latency = time.perf_counter() - t0
+    if status != 200:
+        raise RuntimeError(f"HTTP {status}")
+    return hashlib.sha256(data).hexdigest(), latency
+
+
+def merge(p: Params, parts: list[list[Fetched]]) -> list[Fetched]:
+    """Put the per-worker results of `shares()` back in request order."""
+    out: list[Fetched] = [("", 0.0)] * p.requests
+    w = len(parts)
+    for k, part in enumerate(parts):
+        out[k::w] = part
+    return out
+
+
+def verifiable(results: list[Fetched]) -> list[str]:
+    return [digest for digest, _ in results]
+
+
+def latencies(results: list[Fetched]) -> list[float]:
+    return [latency for _, latency in results]
+
+
+def reference(p: Params) -> list[str]:
+    return [hashlib.sha256(body(i, p.size)).hexdigest() for i in range(p.requests)]
+
+
+def ideal_s(params: dict[str, int], sync_s: float, cores: int) -> float:
+    """Every wave of C requests takes exactly the server latency."""
+    return math.ceil(params["requests"] / params["concurrency"]) * params["latency_ms"] / 1000

@@ -1,0 +1,184 @@
+"""The mock server, the proof of concurrency, --target, and `concbench server`."""
+
+import csv
+import hashlib
+import json
+import signal
+import subprocess
+import sys
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from concbench.servers.content import body
+from concbench.target import serve
+from concbench.verify import server_counts
+
+
+def get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.read()
+
+
+def test_bodies_are_deterministic_and_sized(http_server):
+    a = get(f"{http_server.url}/item/7?size=1000")
+    assert a == body(7, 1000) == get(f"{http_server.url}/item/7?size=1000")
+    assert len(a) == 1000 and a != body(8, 1000)
+    doc = json.loads(get(f"{http_server.url}/doc/3"))
+    assert doc["id"] == 3 and doc == json.loads(get(f"{http_server.url}/doc/3"))
+
+
+def test_server_counts_requests_and_peak_in_flight(http_server):
+    run = http_server.new_run()
+    assert http_server.stats(run) == {
+        "concbench": True,
+        "procs": 1,
+        "run": run,
+        "inflight": 0,
+        "max_inflight": 0,
+        "requests_seen": 0,
+    }
+    url = f"{http_server.base(run)}/item/1?delay_ms=300"
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(get, [url] * 10))
+    get(url.replace("delay_ms=300", "delay_ms=0"))
+    stats = http_server.stats(run)
+    assert stats["requests_seen"] == 11 and stats["max_inflight"] == 10 and stats["inflight"] == 0
+    assert http_server.stats(http_server.new_run())["requests_seen"] == 0, "runs are counted apart"
+
+
+def test_reuseport_processes_share_the_counters():
+    with serve(procs=2) as target:
+        run = target.new_run()
+        url = f"{target.base(run)}/item/1?delay_ms=200"
+        with ThreadPoolExecutor(12) as pool:
+            list(pool.map(get, [url] * 12))
+        stats = target.stats(run)
+        assert stats["procs"] == 2 and stats["requests_seen"] == 12 and stats["max_inflight"] == 12
+
+
+@pytest.mark.parametrize(
+    "seen,peak,sent,c,n,concurrent,ok,text",
+    [
+        (100, 50, 100, 50, 100, True, True, ""),
+        (99, 50, 100, 50, 100, True, False, "server saw 99 requests, the cell sent 100"),
+        (100, 51, 100, 50, 100, True, False, "51 requests in flight at once, above C=50"),
+        (100, 1, 100, 50, 100, True, False, "ran one request at a time"),
+        (100, 9, 100, 50, 100, True, True, "client-bound: only 9 of 50 in flight"),
+        (20, 18, 20, 50, 20, True, True, ""),  # N < C: at most N can be in flight
+        (100, 1, 100, 50, 100, False, True, "one request at a time by nature"),
+    ],
+)
+def test_proof_of_concurrency_verdicts(seen, peak, sent, c, n, concurrent, ok, text):
+    verdict, said = server_counts(seen, peak, sent, c, n, concurrent)
+    assert verdict == ok and said.startswith(text)
+
+
+SMALL = ["--param", "requests=12", "--param", "latency_ms=10", "--param", "concurrency=4"]
+
+
+def read_rows(out) -> dict[tuple[str, str], dict]:
+    with (out / "results.csv").open() as f:
+        return {(r["model"], r["variant"]): r for r in csv.DictReader(f)}
+
+
+def test_run_against_a_concbench_target(http_server, concbench, tmp_path):
+    out = tmp_path / "res"
+    args = ["run", "--workload", "http_fanout", "--model", "threads", *SMALL]
+    proc = concbench(*args, "--target", http_server.url, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = read_rows(out)
+    for key in [("sync", "default"), ("threads", "default"), ("threads", "httpx")]:
+        r = rows[key]
+        assert r["status"] == "ok", r
+        assert int(r["requests_seen"]) == int(r["calls"]) * 12
+        assert 1 <= int(r["max_inflight"]) <= 4
+        assert float(r["lat_p50_ms"]) >= 10 and float(r["cpu_ms_per_request"]) > 0
+    assert rows[("threads", "httpx")]["client"] == "httpx"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["server"]["url"] == http_server.url and manifest["server"]["capacity"]["req_per_s"] > 0
+
+
+class Foreign(BaseHTTPRequestHandler):
+    """Not a concbench server: answers any GET with a body derived from its path."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as clients expect
+
+    def do_GET(self) -> None:
+        data = hashlib.sha256(self.path.split("?")[0].encode()).hexdigest().encode() * 4
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def foreign_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Foreign, bind_and_activate=False)
+    server.request_queue_size = 256  # the default backlog of 5 drops connections under load
+    server.server_bind()
+    server.server_activate()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_run_against_a_foreign_target(foreign_server, concbench, tmp_path):
+    out = tmp_path / "res"
+    args = ["run", "--workload", "http_fanout", "--model", "asyncio", *SMALL, "--target", foreign_server]
+    proc = concbench(*args, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for r in read_rows(out).values():
+        assert r["status"] == "ok" and r["digest_ok"] == "True", r
+        assert r["requests_seen"] == "" and r["max_inflight"] == "", "no counts from a foreign server"
+
+
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ("http://127.0.0.1:1", "does not answer"),
+        ("ftp://127.0.0.1:21", "expected http://HOST:PORT"),
+        ("http://192.0.2.1:80", "only loopback targets"),
+        ("not a url", "expected http://HOST:PORT"),
+    ],
+)
+def test_bad_target_is_one_line_and_exit_2(url, message, concbench, tmp_path):
+    proc = concbench(
+        "run", "--workload", "http_fanout", "--target", url, "--out", str(tmp_path / "r"), timeout=60
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and message in proc.stderr
+    assert not (tmp_path / "r").exists(), "nothing written on bad input"
+
+
+def test_unknown_param_is_exit_2(concbench):
+    proc = concbench("run", "--workload", "cpu_bound", "--param", "requests=5", timeout=60)
+    assert proc.returncode == 2 and "--param requests" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_server_command_serves_until_ctrl_c():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "concbench", "server"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = proc.stdout.readline().split()[0]
+        assert url.startswith("http://127.0.0.1:")
+        assert json.loads(get(f"{url}/stats"))["concbench"] is True
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(15) == 0, proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait()
