@@ -182,3 +182,31 @@ def test_server_command_serves_until_ctrl_c():
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="concurrent.interpreters is new in 3.14")
+def test_subinterpreters_client_label_is_true():
+    """aiohttp imports in a subinterpreter but runs its pure-Python parser there: the label says so."""
+    from concurrent import interpreters
+
+    from concbench.registry import WORKLOADS
+
+    assert "pure-Python parser" in WORKLOADS["http_fanout"].variants["subinterpreters"][0].client
+    interp = interpreters.create()
+    try:
+        interp.exec("import aiohttp.http_parser as h; assert h.HttpResponseParser is h.HttpResponseParserPy")
+    finally:
+        interp.close()
+
+
+def test_uvloop_variant_is_na_without_uvloop(facts):
+    import dataclasses
+
+    from concbench.registry import Cell, unavailable
+
+    imports = {
+        **facts.imports,
+        "uvloop": {"ok": False, "error": "ModuleNotFoundError: No module named 'uvloop'"},
+    }
+    cell = Cell("http_fanout", "asyncio", "uvloop", {})
+    assert unavailable(cell, dataclasses.replace(facts, imports=imports)).startswith("uvloop does not import")
