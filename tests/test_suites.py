@@ -39,6 +39,7 @@ def test_same_entry_point(workload, model):
 TINY = {  # small enough for a test, big enough that concurrent models overlap on the server
     "cpu_bound": {"tasks": 3, "span": 300, "workers": 2},
     "http_fanout": {"requests": 8, "concurrency": 4, "latency_ms": 30, "size": 100, "workers": 2},
+    "disk_io": {"files": 5, "size": 3000, "fsync": 1, "workers": 2},
 }
 
 
@@ -51,13 +52,17 @@ def test_model_matches_reference_on_tiny_input(workload, model, variant, facts, 
         pytest.skip(f"n/a here: {reason}")
     run = http_server.new_run() if WORKLOADS[workload].server else None
     url = http_server.base(run) if run else ""
-    argv = command(sys.executable, cell, str(tmp_path / "out.json"), "quick", url)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    scratch_arg = str(scratch) if WORKLOADS[workload].scratch else ""
+    argv = command(sys.executable, cell, str(tmp_path / "out.json"), "quick", url, "", scratch_arg)
     argv += ["--processes", "1", "--values", "2", "--warmups", "0"]  # later options win
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     bench = pyperf.Benchmark.load(str(tmp_path / "out.json"))
     assert bench.get_nvalue() == 2
     assert bench.get_metadata()["gil_enabled_after"] == int(not facts.gil_disabled_build)
+    assert not list(scratch.iterdir()), "every file the cell wrote is gone"
     if run:
         stats = http_server.stats(run)
         assert stats["requests_seen"] == 2 * cell.params["requests"]

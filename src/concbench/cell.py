@@ -39,23 +39,36 @@ PYPERF_OPTIONS = {  # macro workloads: loops=1 always (see the Runner below)
 }
 
 
-def command(python: str, cell: Cell, out: str, mode: str, url: str = "", reference: str = "") -> list[str]:
+def command(
+    python: str, cell: Cell, out: str, mode: str, url: str = "", reference: str = "", scratch: str = ""
+) -> list[str]:
     """The argv that runs `cell` on `python`, writing pyperf JSON to `out`.
 
     `url`: the HTTP target (with the cell's run token); `reference`: the digest to expect instead
-    of the workload's own reference (for a server that is not concbench's)."""
+    of the workload's own reference (for a server that is not concbench's); `scratch`: the cell's
+    own directory, for workloads that write files."""
     argv = [python, "-m", "concbench.cell", "--workload", cell.workload, "--model", cell.model]
     argv += ["--variant", cell.variant, "--params", cell.params_json, "--hook", HOOK, "--quiet"]
     argv += [*PYPERF_OPTIONS[mode], "-o", out]
     argv += ["--url", url] if url else []
     argv += ["--reference", reference] if reference else []
+    argv += ["--scratch", scratch] if scratch else []
     return argv + (["--monkey-patch"] if MODELS[cell.model].monkey_patch else [])
 
 
 def _forward(cmd: list[str], args: argparse.Namespace) -> None:
     """pyperf add_cmdline_args: give every worker the cell's own options."""
     cmd += ["--workload", args.workload, "--model", args.model, "--variant", args.variant]
-    cmd += ["--params", args.params, "--url", args.url, "--reference", args.reference]
+    cmd += [
+        "--params",
+        args.params,
+        "--url",
+        args.url,
+        "--reference",
+        args.reference,
+        "--scratch",
+        args.scratch,
+    ]
     cmd += ["--monkey-patch"] if args.monkey_patch else []
 
 
@@ -90,6 +103,7 @@ def main() -> None:
     ap.add_argument("--monkey-patch", action="store_true", help="gevent: patch_all() in workers")
     ap.add_argument("--url", default="", help="HTTP workloads: the target, with the cell's run token")
     ap.add_argument("--reference", default="", help="expected digest, instead of the workload's own")
+    ap.add_argument("--scratch", default="", help="file workloads: the cell's own directory")
     args = runner.parse_args()
     params = json.loads(args.params)
     cell = Cell(args.workload, args.model, args.variant, params)
@@ -110,7 +124,8 @@ def main() -> None:
     suite = f"concbench.suites.{args.workload}"
     workload = importlib.import_module(f"{suite}.workload")
     model = importlib.import_module(f"{suite}.{args.model}")
-    p = workload.Params(**params, variant=args.variant, **({"url": args.url} if args.url else {}))
+    given = {"url": args.url, "dir": args.scratch}  # what the runner provides, for the workloads that take it
+    p = workload.Params(**params, variant=args.variant, **{k: v for k, v in given.items() if v})
     expected = args.reference or digest(workload.reference(p))
     with model.setup(p) as run:
         runner.bench_time_func(cell.id, timed(run, expected, workload))

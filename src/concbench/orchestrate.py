@@ -8,18 +8,20 @@ counts. The mock server (when a workload needs one and no --target is given) liv
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import os
 import platform
 import re
 import signal
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from concbench import __version__, target
+from concbench import __version__, fio, target
 from concbench.cell import command
 from concbench.pythons import Facts
 from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
@@ -72,15 +74,22 @@ def failure_reason(stderr: str, returncode: int) -> str:
 
 
 def run_cell(facts: Facts, cell: Cell, plan: Plan, server: Server | None = None) -> Row:
-    """Run one cell in its own process group; kill the whole group on timeout or on the way out."""
-    raw = plan.out / "raw" / f"{facts.id}.{cell.workload}.{cell.model}.{cell.variant}.json"
+    """Run one cell in its own process group, killed whole on timeout or on the way out; a cell that
+    writes files gets a fresh directory, removed afterwards whatever happened."""
+    scratch = tempfile.TemporaryDirectory(prefix="concbench-") if WORKLOADS[cell.workload].scratch else None
+    with scratch or contextlib.nullcontext():
+        return _run_cell(facts, cell, plan, server, scratch.name if scratch else "")
+
+
+def _run_cell(facts: Facts, cell: Cell, plan: Plan, server: Server | None, scratch: str) -> Row:
+    raw = plan.out / "raw" / f"{facts.id}.{cell.workload}.{cell.model}.{cell.variant}.{_case(cell)}.json"
     tmp = raw.with_name(f".{raw.name}.tmp")
     tmp.unlink(missing_ok=True)
     run_token = server.target.new_run() if server else None
     url = server.target.base(run_token) if server else ""
     reference = server.references.get(cell.params_json, "") if server else ""
     proc = subprocess.Popen(
-        command(facts.executable, cell, str(tmp), plan.mode, url, reference),
+        command(facts.executable, cell, str(tmp), plan.mode, url, reference, scratch),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -106,6 +115,11 @@ def run_cell(facts: Facts, cell: Cell, plan: Plan, server: Server | None = None)
     if row.status == "failed":
         raw.unlink()
     return row
+
+
+def _case(cell: Cell) -> str:
+    """A short, stable name for the cell's params in file names."""
+    return hashlib.sha256(cell.params_json.encode()).hexdigest()[:8]
 
 
 def judge_http(row: Row, cell: Cell, server: Server, run_token: int | None) -> None:
@@ -148,6 +162,18 @@ def http_server(plan: Plan) -> Iterator[Server | None]:
         yield Server(t, target.capacity(t), references)
 
 
+def disk_limits(cells: list[Cell]) -> dict[str, dict]:
+    """fio's figure for each case of the file workloads (none without fio), keyed by params JSON."""
+    limits: dict[str, dict] = {}
+    for c in cells:
+        if WORKLOADS[c.workload].scratch and c.params_json not in limits:
+            try:
+                limits[c.params_json] = fio.measure(c.params) or {}
+            except (subprocess.SubprocessError, OSError, ValueError, KeyError) as e:
+                limits[c.params_json] = {"tool": "fio", "error": str(e)[:200]}
+    return {k: v for k, v in limits.items() if v}
+
+
 def machine() -> dict:
     return {
         "hostname": platform.node(),
@@ -184,6 +210,9 @@ def run(plan: Plan, argv: list[str], on_cell: Callable[[str, Row], None]) -> lis
         },
     }
     rows: list[Row] = []
+    limits = disk_limits(plan.cells)
+    if limits:
+        manifest["disk"] = limits
     with http_server(plan) as server:
         if server:
             manifest["server"] = {**asdict(server.target), "capacity": server.capacity}
@@ -195,6 +224,7 @@ def run(plan: Plan, argv: list[str], on_cell: Callable[[str, Row], None]) -> lis
                     row = base_row(facts, cell, "n/a", reason)
                 else:
                     row = run_cell(facts, cell, plan, server if WORKLOADS[cell.workload].server else None)
+                row.fio_mb_s = limits.get(cell.params_json, {}).get("mb_per_s")
                 rows.append(row)
                 derive(rows)
                 write_csv(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from concbench.pythons import Facts
 from concbench.suites.cpu_bound import workload as cpu_bound
+from concbench.suites.disk_io import workload as disk_io
 from concbench.suites.http_fanout import workload as http_fanout
 
 DEFAULT = "default"
@@ -40,15 +41,17 @@ class Variant:
 
 @dataclass(frozen=True)
 class Workload:
-    """A workload: its parameter sets and, per model, the variants it implements."""
+    """A workload: its parameter cases (quick and full) and, per model, the variants it implements."""
 
     name: str
     summary: str
-    quick: dict[str, int]
-    full: dict[str, int]
+    quick: list[dict[str, int]]
+    full: list[dict[str, int]]
     variants: dict[str, tuple[Variant, ...]]
     ideal_s: Callable[[dict[str, int], float, int], float | None]  # (params, sync wall, cores)
     server: bool = False  # needs the mock HTTP server (or --target)
+    scratch: bool = False  # needs a fresh directory, removed after the cell whatever happens
+    bytes_moved: Callable[[dict[str, int]], int] | None = None  # for the MB/s column
 
 
 MODELS: dict[str, Model] = {
@@ -127,6 +130,29 @@ WORKLOADS: dict[str, Workload] = {
             ideal_s=http_fanout.ideal_s,
             server=True,
         ),
+        Workload(
+            "disk_io",
+            "M files written, read back and deleted; small, large, and small with fsync",
+            quick=disk_io.QUICK,
+            full=disk_io.FULL,
+            variants={
+                "sync": _ONE,
+                "threads": _ONE,
+                "asyncio": (
+                    Variant("aiofiles", ("aiofiles",), "aiofiles: run_in_executor, a thread pool"),
+                    Variant("to_thread", (), "asyncio.to_thread, a thread pool"),
+                    Variant("anyio", ("anyio",), "anyio.Path: anyio worker threads"),
+                ),
+                "trio": (Variant(client="trio.Path: trio worker threads"),),
+                "gevent": (Variant(client="gevent.threadpool"),),
+                "freethreading": _ONE,
+                "subinterpreters": _ONE,
+                "multiprocessing": _ONE,
+            },
+            ideal_s=disk_io.ideal_s,
+            scratch=True,
+            bytes_moved=disk_io.bytes_moved,
+        ),
     )
 }
 
@@ -168,7 +194,7 @@ def cells(
 
     `overrides` replace the quick/full value of a dimension in every workload that has it."""
     overrides = overrides or {}
-    known = {k for w in workloads for k in WORKLOADS[w].quick}
+    known = {k for w in workloads for case in WORKLOADS[w].quick for k in case}
     if unknown := sorted(set(overrides) - known):
         raise UnknownParam(
             f"--param {unknown[0]}: the selected workloads have only {', '.join(sorted(known))}"
@@ -176,11 +202,11 @@ def cells(
     out = []
     for w in workloads:
         wl = WORKLOADS[w]
-        base = wl.full if full else wl.quick
-        params = {**base, **{k: v for k, v in overrides.items() if k in base}, "workers": workers}
-        for m in models:
-            for v in wl.variants.get(m, ()):
-                out.append(Cell(w, m, v.name, params))
+        for case in wl.full if full else wl.quick:
+            params = {**case, **{k: v for k, v in overrides.items() if k in case}, "workers": workers}
+            for m in models:
+                for v in wl.variants.get(m, ()):
+                    out.append(Cell(w, m, v.name, params))
     return out
 
 

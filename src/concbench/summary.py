@@ -72,6 +72,8 @@ def print_tables(console: Console, rows: list[Row]) -> None:
         table = Table(title=escape(f"{workload} on {interp} [{dims}]"))
         cols = ["model", "variant", "wall (s)", "speedup", "efficiency", "CPU (s)", "RSS (MB)"]
         cols += ["client", "in flight", "p99 (ms)", "CPU/req (ms)"] if http else []
+        disk = WORKLOADS[workload].bytes_moved is not None
+        cols += ["client", "MB/s"] if disk else []
         for col in cols:
             table.add_column(col, justify="left" if col in ("model", "variant", "client") else "right")
         table.add_column("status")
@@ -91,5 +93,7 @@ def print_tables(console: Console, rows: list[Row]) -> None:
             if http:
                 inflight = "" if r.max_inflight is None else str(r.max_inflight)
                 cells += [r.client, inflight, _fmt(r.lat_p99_ms, ".1f"), _fmt(r.cpu_ms_per_request, ".3f")]
+            if disk:
+                cells += [r.client, _fmt(r.mb_per_s, ".0f")]
             table.add_row(*cells, status)
         console.print(table)

@@ -11,8 +11,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
+from ..partition import merge
 from ._clients import LoopWorker
-from .workload import Fetched, Params, Run, merge
+from .workload import Fetched, Params, Run
 
 
 def run(p: Params, workers: list[LoopWorker]) -> list[Fetched]:
@@ -28,7 +29,7 @@ def run(p: Params, workers: list[LoopWorker]) -> list[Fetched]:
         t.join()
     if sys._is_gil_enabled():
         raise RuntimeError("the GIL was re-enabled during the run")
-    return merge(p, parts)
+    return merge(parts, p.requests)
 
 
 @contextmanager

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from concurrent.futures import InterpreterPoolExecutor
 from contextlib import contextmanager
 
+from ..partition import merge
 from ._clients import fetch_share, start_worker
-from .workload import Params, Run, merge
+from .workload import Params, Run
 
 
 @contextmanager
@@ -20,4 +21,4 @@ def setup(p: Params) -> Iterator[Run]:
     shares = p.shares()
     connections = max(limit for _, limit in shares)
     with InterpreterPoolExecutor(len(shares), initializer=start_worker, initargs=(p, connections)) as pool:
-        yield lambda: merge(p, list(pool.map(fetch_share, *zip(*shares, strict=True))))
+        yield lambda: merge(list(pool.map(fetch_share, *zip(*shares, strict=True))), p.requests)

@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 
 from concbench.servers.content import body
 
-QUICK = {"requests": 100, "concurrency": 50, "latency_ms": 50, "size": 1024}
-FULL = {"requests": 1000, "concurrency": 100, "latency_ms": 20, "size": 1024}
+from ..partition import interleave
+
+QUICK = [{"requests": 100, "concurrency": 50, "latency_ms": 50, "size": 1024}]
+FULL = [{"requests": 1000, "concurrency": 100, "latency_ms": 20, "size": 1024}]
 TIMEOUT_S = 30.0  # per request, in every client
 
 Fetched = tuple[str, float]
@@ -46,10 +48,9 @@ class Params:
     def shares(self) -> list[tuple[list[int], int]]:
         """For models with one client per worker: (request indices, in-flight limit) per worker.
 
-        Every workers-th request, and C split as evenly as it goes, so the total stays C."""
-        w = min(self.workers, self.concurrency)
-        c = self.concurrency
-        return [(list(range(k, self.requests, w)), c // w + (k < c % w)) for k in range(w)]
+        Every w-th request, and C split as evenly as it goes, so the total stays C."""
+        w, c = min(self.workers, self.concurrency), self.concurrency
+        return [(indices, c // w + (k < c % w)) for k, indices in enumerate(interleave(self.requests, w))]
 
 
 def fetched(status: int, data: bytes, t0: float) -> Fetched:
@@ -58,15 +59,6 @@ def fetched(status: int, data: bytes, t0: float) -> Fetched:
     if status != 200:
         raise RuntimeError(f"HTTP {status}")
     return hashlib.sha256(data).hexdigest(), latency
-
-
-def merge(p: Params, parts: list[list[Fetched]]) -> list[Fetched]:
-    """Put the per-worker results of `shares()` back in request order."""
-    out: list[Fetched] = [("", 0.0)] * p.requests
-    w = len(parts)
-    for k, part in enumerate(parts):
-        out[k::w] = part
-    return out
 
 
 def verifiable(results: list[Fetched]) -> list[str]:

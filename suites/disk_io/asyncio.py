@@ -1,0 +1,64 @@
+"""asyncio: there is no asynchronous file I/O in asyncio; every variant hands the work to threads.
+
+- aiofiles: `aiofiles.open`, whose every call is `loop.run_in_executor` on the loop's default
+  executor (a thread pool, sized here to `workers`) — a thread pool in async clothing;
+- to_thread: `asyncio.to_thread` of the plain per-file function, the same pool, one hop per file;
+- anyio: `anyio.Path`, one worker-thread hop per call through anyio's own thread limiter.
+"""
+
+import asyncio
+import hashlib
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import aiofiles
+import aiofiles.os
+import anyio
+import anyio.to_thread
+
+from .workload import Params, Run, one_file
+
+async_fsync = aiofiles.os.wrap(os.fsync)  # aiofiles' own way to make an os function async
+
+
+async def with_aiofiles(p: Params, i: int) -> str:
+    async with aiofiles.open(p.path(i), "wb") as f:
+        await f.write(p.data(i))
+        if p.fsync:
+            await f.flush()
+            await async_fsync(f.fileno())
+    async with aiofiles.open(p.path(i), "rb") as f:
+        data = await f.read()
+    await aiofiles.os.remove(p.path(i))
+    return hashlib.sha256(data).hexdigest()
+
+
+async def with_to_thread(p: Params, i: int) -> str:
+    return await asyncio.to_thread(one_file, p, i)
+
+
+async def with_anyio(p: Params, i: int) -> str:
+    path = anyio.Path(p.path(i))
+    async with await anyio.open_file(path, "wb") as f:
+        await f.write(p.data(i))
+        if p.fsync:
+            await f.flush()
+            await anyio.to_thread.run_sync(os.fsync, f.wrapped.fileno())
+    data = await path.read_bytes()
+    await path.unlink()
+    return hashlib.sha256(data).hexdigest()
+
+
+async def main(p: Params) -> list[str]:
+    one = {"aiofiles": with_aiofiles, "to_thread": with_to_thread, "anyio": with_anyio}[p.variant]
+    anyio.to_thread.current_default_thread_limiter().total_tokens = p.workers
+    return await asyncio.gather(*(one(p, i) for i in range(p.files)))
+
+
+@contextmanager
+def setup(p: Params) -> Iterator[Run]:
+    with asyncio.Runner() as runner:
+        runner.get_loop().set_default_executor(ThreadPoolExecutor(p.workers))
+        yield lambda: runner.run(main(p))
