@@ -4,6 +4,8 @@ import csv
 import json
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import psutil
 import pyperf
@@ -43,6 +45,7 @@ def test_results_csv_has_the_contract_columns_and_types(rows, facts):
             assert float(r[col]) >= 0, col
         assert float(r["speedup_vs_sync"]) > 0
         assert float(r["wall_s"]) > 0 and float(r["max_rss_mb"]) > 1
+        assert float(r["loop_lag_max_ms"]) >= float(r["loop_lag_p99_ms"]) >= 0, "the heartbeat ran"
         assert r["gil_enabled_runtime"] == str(not facts.gil_disabled_build)
         assert r["gil_reenabled"] == "False"
 
@@ -122,3 +125,19 @@ def test_cell_can_be_run_by_hand_with_pyperf_options(tmp_path):
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert pyperf.Benchmark.load(str(out)).get_nvalue() == 1
+
+
+def concbench_dirs() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("concbench-*")}
+
+
+@pytest.mark.parametrize("variant,timeout_s", [("no-such-variant", 120), ("to_thread", 1.0)])
+def test_scratch_directory_is_removed_when_a_cell_fails(tmp_path, facts, variant, timeout_s):
+    """A disk cell that crashes, or is killed on timeout while writing, leaves no directory behind."""
+    plan = Plan(cells=[], pythons=[facts], out=tmp_path, mode="quick", timeout_s=timeout_s)
+    (tmp_path / "raw").mkdir()
+    big = Cell("disk_io", "asyncio", variant, {"files": 100_000, "size": 4096, "fsync": 1, "workers": 2})
+    before = concbench_dirs()
+    row = run_cell(facts, big, plan)
+    assert row.status == "failed", row
+    assert concbench_dirs() == before

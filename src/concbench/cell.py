@@ -19,6 +19,7 @@ if "--worker" in sys.argv and "--monkey-patch" in sys.argv:
     monkey.patch_all()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
 import multiprocessing  # noqa: E402
@@ -29,7 +30,8 @@ from types import ModuleType  # noqa: E402
 
 import pyperf  # noqa: E402
 
-from concbench.registry import MODELS, Cell  # noqa: E402
+from concbench import heartbeat  # noqa: E402
+from concbench.registry import MODELS, WORKLOADS, Cell  # noqa: E402
 from concbench.usage import HOOK, LATENCIES  # noqa: E402
 from concbench.verify import check, digest  # noqa: E402
 
@@ -72,20 +74,24 @@ def _forward(cmd: list[str], args: argparse.Namespace) -> None:
     cmd += ["--monkey-patch"] if args.monkey_patch else []
 
 
-def timed(run: Callable[[], list], expected: str, workload: ModuleType) -> Callable[[int], float]:
+def timed(
+    run: Callable[[], list], expected: str, workload: ModuleType, beat: Callable = contextlib.nullcontext
+) -> Callable[[int], float]:
     """pyperf time_func: time `run()` only; check its results outside the timed region.
 
     A workload whose results carry more than what is verified (HTTP: digest and latency per request)
-    says so with `verifiable(results)` and `latencies(results)`."""
+    says so with `verifiable(results)` and `latencies(results)`. `beat`: the heartbeat to keep
+    around each call (started before the clock, stopped after it)."""
     verifiable = getattr(workload, "verifiable", lambda results: results)
     latencies = getattr(workload, "latencies", lambda results: [])
 
     def time_func(loops: int) -> float:
         elapsed = 0.0
         for _ in range(loops):
-            t0 = time.perf_counter()
-            results = run()
-            elapsed += time.perf_counter() - t0
+            with beat():
+                t0 = time.perf_counter()
+                results = run()
+                elapsed += time.perf_counter() - t0
             check(verifiable(results), expected)
             LATENCIES.extend(latencies(results))
         return elapsed
@@ -127,8 +133,11 @@ def main() -> None:
     given = {"url": args.url, "dir": args.scratch}  # what the runner provides, for the workloads that take it
     p = workload.Params(**params, variant=args.variant, **{k: v for k, v in given.items() if v})
     expected = args.reference or digest(workload.reference(p))
+    beat = contextlib.nullcontext
+    if WORKLOADS[args.workload].heartbeat:
+        beat = heartbeat.AROUND.get(MODELS[args.model].heartbeat, contextlib.nullcontext)
     with model.setup(p) as run:
-        runner.bench_time_func(cell.id, timed(run, expected, workload))
+        runner.bench_time_func(cell.id, timed(run, expected, workload, beat))
 
 
 if __name__ == "__main__":

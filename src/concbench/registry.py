@@ -30,6 +30,7 @@ class Model:
     free_threaded: bool = False  # needs a free-threaded build whose GIL is off at run time
     monkey_patch: bool = False  # gevent: patch the stdlib before anything else is imported
     concurrent: bool = True  # sync is not: one thing at a time by nature
+    heartbeat: str = "thread"  # where its heartbeat runs: thread | greenlet | loop (the model's own)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Workload:
     ideal_s: Callable[[dict[str, int], float, int], float | None]  # (params, sync wall, cores)
     server: bool = False  # needs the mock HTTP server (or --target)
     scratch: bool = False  # needs a fresh directory, removed after the cell whatever happens
+    heartbeat: bool = False  # measure scheduler lag during its cells (loop_lag_* columns)
     bytes_moved: Callable[[dict[str, int]], int] | None = None  # for the MB/s column
 
 
@@ -59,9 +61,17 @@ MODELS: dict[str, Model] = {
     for m in (
         Model("sync", "one thing after another", concurrent=False),
         Model("threads", "concurrent.futures.ThreadPoolExecutor"),
-        Model("asyncio", "coroutines on one event loop"),
-        Model("trio", "structured concurrency: nursery + trio.to_thread", imports=("trio",)),
-        Model("gevent", "greenlets, monkey-patched stdlib", imports=("gevent",), monkey_patch=True),
+        Model("asyncio", "coroutines on one event loop", heartbeat="loop"),
+        Model(
+            "trio", "structured concurrency: nursery + trio.to_thread", imports=("trio",), heartbeat="loop"
+        ),
+        Model(
+            "gevent",
+            "greenlets, monkey-patched stdlib",
+            imports=("gevent",),
+            monkey_patch=True,
+            heartbeat="greenlet",
+        ),
         Model("freethreading", "one thread per core, written for a GIL-free build", free_threaded=True),
         Model(
             "subinterpreters",
@@ -95,6 +105,7 @@ WORKLOADS: dict[str, Workload] = {
                 "multiprocessing": _ONE,
             },
             ideal_s=cpu_bound.ideal_s,
+            heartbeat=True,
         ),
         Workload(
             "http_fanout",

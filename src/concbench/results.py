@@ -57,6 +57,8 @@ class Row:
     lat_p90_ms: float | None = None
     lat_p99_ms: float | None = None
     cpu_ms_per_request: float | None = None  # HTTP: the client's own CPU cost
+    loop_lag_p99_ms: float | None = None  # heartbeat lateness on the model's scheduler (worst run)
+    loop_lag_max_ms: float | None = None
     bytes_moved: int | None = None  # disk: bytes written plus bytes read per call
     mb_per_s: float | None = None
     fio_mb_s: float | None = None  # disk: fio's figure for the same bytes, when fio is installed
@@ -66,7 +68,7 @@ class Row:
 COLUMNS = [f.name for f in fields(Row)]
 TIMINGS = (
     "wall_s wall_stdev_s cv cpu_s max_rss_mb ideal_s efficiency speedup_vs_sync "
-    "lat_p50_ms lat_p90_ms lat_p99_ms cpu_ms_per_request mb_per_s"
+    "lat_p50_ms lat_p90_ms lat_p99_ms cpu_ms_per_request mb_per_s loop_lag_p99_ms loop_lag_max_ms"
 ).split()
 
 
@@ -112,6 +114,9 @@ def ok_row(facts: Facts, cell: Cell, raw: Path, out_dir: Path) -> Row:
         for col in ("lat_p50_ms", "lat_p90_ms", "lat_p99_ms"):
             setattr(row, col, statistics.fmean(m[col] for m in runs))
         row.cpu_ms_per_request = row.cpu_s / cell.params["requests"] * 1000
+    if "loop_lag_p99_ms" in runs[0]:
+        row.loop_lag_p99_ms = max(m["loop_lag_p99_ms"] for m in runs)
+        row.loop_lag_max_ms = max(m["loop_lag_max_ms"] for m in runs)
     if count := WORKLOADS[cell.workload].bytes_moved:
         row.bytes_moved = count(cell.params)
         row.mb_per_s = row.bytes_moved / row.wall_s / 1e6

@@ -1,4 +1,4 @@
-"""CPU time, peak RSS, GIL state and request latencies of a cell, as a pyperf hook.
+"""CPU time, peak RSS, GIL state, request latencies and heartbeat lag of a cell, as a pyperf hook.
 
 pyperf enters the hook around every call of the timed function in a worker and hands it the run's
 metadata at the end, so the figures ride along in the pyperf JSON (`pyperf show --metadata`).
@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import psutil
+
+from concbench.heartbeat import LAGS
 
 HOOK = "concbench_usage"
 LATENCIES: list[float] = []  # seconds per request, filled by the cell's timed function (HTTP workloads)
@@ -61,6 +63,7 @@ class UsageHook:
 
     def __init__(self) -> None:  # pyperf makes one for the warmups, then one for the values
         LATENCIES.clear()
+        LAGS.clear()
         self.cpu_s = 0.0
         self.calls = 0
         self.rss = 0
@@ -83,3 +86,8 @@ class UsageHook:
             cuts = statistics.quantiles(LATENCIES, n=100, method="inclusive")
             for pct in (50, 90, 99):
                 metadata[f"lat_p{pct}_ms"] = cuts[pct - 1] * 1000
+        if LAGS:
+            p99 = statistics.quantiles(LAGS, n=100, method="inclusive")[98] if len(LAGS) > 1 else LAGS[0]
+            metadata["loop_lag_p99_ms"] = p99 * 1000
+            metadata["loop_lag_max_ms"] = max(LAGS) * 1000
+            metadata["loop_ticks"] = len(LAGS)

@@ -4,13 +4,16 @@
   blocked for the whole of each task.
 - offloaded: `asyncio.to_thread` hands each task to the loop's default executor, sized to the
   workers; that is threads underneath, with their GIL story.
-The loop is created once (`asyncio.Runner`), outside the timed region.
+The loop is created once (`asyncio.Runner`), outside the timed region. A heartbeat task on the loop
+measures how long the loop is blocked.
 """
 
 import asyncio
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+
+from concbench import heartbeat
 
 from .workload import Params, Run, count_primes
 
@@ -20,11 +23,13 @@ async def count(bounds: tuple[int, int]) -> int:
 
 
 async def naive(ranges: list[tuple[int, int]]) -> list[int]:
-    return await asyncio.gather(*(count(r) for r in ranges))
+    async with heartbeat.on_asyncio():
+        return await asyncio.gather(*(count(r) for r in ranges))
 
 
 async def offloaded(ranges: list[tuple[int, int]]) -> list[int]:
-    return await asyncio.gather(*(asyncio.to_thread(count_primes, r) for r in ranges))
+    async with heartbeat.on_asyncio():
+        return await asyncio.gather(*(asyncio.to_thread(count_primes, r) for r in ranges))
 
 
 @contextmanager

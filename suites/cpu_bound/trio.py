@@ -2,12 +2,15 @@
 
 A `CapacityLimiter` keeps at most `workers` threads busy. trio has no loop that outlives `trio.run`,
 so each timed call includes starting one (tens of µs); trio caches its worker threads between runs.
+A heartbeat task in the run measures how long the scheduler is blocked.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import trio
+
+from concbench import heartbeat
 
 from .workload import Params, Run, count_primes
 
@@ -19,7 +22,7 @@ async def main(ranges: list[tuple[int, int]], workers: int) -> list[int]:
     async def one(i: int, bounds: tuple[int, int]) -> None:
         results[i] = await trio.to_thread.run_sync(count_primes, bounds, limiter=limiter)
 
-    async with trio.open_nursery() as nursery:
+    async with heartbeat.on_trio(), trio.open_nursery() as nursery:
         for i, bounds in enumerate(ranges):
             nursery.start_soon(one, i, bounds)
     return results
