@@ -40,6 +40,7 @@ TINY = {  # small enough for a test, big enough that concurrent models overlap o
     "cpu_bound": {"tasks": 3, "span": 300, "workers": 2},
     "http_fanout": {"requests": 8, "concurrency": 4, "latency_ms": 30, "size": 100, "workers": 2},
     "disk_io": {"files": 5, "size": 3000, "fsync": 1, "workers": 2},
+    "spawn": {"units": 20, "alive": 20, "heavy_units": 2, "heavy_alive": 2, "workers": 2},
 }
 
 
@@ -63,6 +64,8 @@ def test_model_matches_reference_on_tiny_input(workload, model, variant, facts, 
     assert bench.get_nvalue() == 2
     assert bench.get_metadata()["gil_enabled_after"] == int(not facts.gil_disabled_build)
     assert not list(scratch.iterdir()), "every file the cell wrote is gone"
+    if WORKLOADS[workload].units and model != "sync":  # spawn: memory per live unit, from every worker
+        assert bench.get_runs()[0].get_metadata()["mem_kb_per_unit"] > 0
     if run:
         stats = http_server.stats(run)
         assert stats["requests_seen"] == 2 * cell.params["requests"]

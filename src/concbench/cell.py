@@ -20,6 +20,7 @@ if "--worker" in sys.argv and "--monkey-patch" in sys.argv:
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
+import dataclasses  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
 import multiprocessing  # noqa: E402
@@ -32,7 +33,7 @@ import pyperf  # noqa: E402
 
 from concbench import heartbeat  # noqa: E402
 from concbench.registry import MODELS, WORKLOADS, Cell  # noqa: E402
-from concbench.usage import HOOK, LATENCIES  # noqa: E402
+from concbench.usage import EXTRA, HOOK, LATENCIES  # noqa: E402
 from concbench.verify import check, digest  # noqa: E402
 
 PYPERF_OPTIONS = {  # macro workloads: loops=1 always (see the Runner below)
@@ -130,12 +131,17 @@ def main() -> None:
     suite = f"concbench.suites.{args.workload}"
     workload = importlib.import_module(f"{suite}.workload")
     model = importlib.import_module(f"{suite}.{args.model}")
-    given = {"url": args.url, "dir": args.scratch}  # what the runner provides, for the workloads that take it
-    p = workload.Params(**params, variant=args.variant, **{k: v for k, v in given.items() if v})
+    given = {"url": args.url, "dir": args.scratch, "model": args.model}  # for the workloads that take them
+    takes = {f.name for f in dataclasses.fields(workload.Params)}
+    p = workload.Params(
+        **params, variant=args.variant, **{k: v for k, v in given.items() if v and k in takes}
+    )
     expected = args.reference or digest(workload.reference(p))
     beat = contextlib.nullcontext
     if WORKLOADS[args.workload].heartbeat:
         beat = heartbeat.AROUND.get(MODELS[args.model].heartbeat, contextlib.nullcontext)
+    if hasattr(model, "alive"):  # spawn: memory per live unit, measured once per worker, not timed
+        EXTRA.update(workload.memory_per_unit(model.alive, p.n_alive))
     with model.setup(p) as run:
         runner.bench_time_func(cell.id, timed(run, expected, workload, beat))
 

@@ -15,6 +15,7 @@ from concbench.pythons import Facts
 from concbench.suites.cpu_bound import workload as cpu_bound
 from concbench.suites.disk_io import workload as disk_io
 from concbench.suites.http_fanout import workload as http_fanout
+from concbench.suites.spawn import workload as spawn
 
 DEFAULT = "default"
 
@@ -54,6 +55,7 @@ class Workload:
     scratch: bool = False  # needs a fresh directory, removed after the cell whatever happens
     heartbeat: bool = False  # measure scheduler lag during its cells (loop_lag_* columns)
     bytes_moved: Callable[[dict[str, int]], int] | None = None  # for the MB/s column
+    units: Callable[[dict[str, int], str], int] | None = None  # spawn: units per call, by model
 
 
 MODELS: dict[str, Model] = {
@@ -163,6 +165,31 @@ WORKLOADS: dict[str, Workload] = {
             ideal_s=disk_io.ideal_s,
             scratch=True,
             bytes_moved=disk_io.bytes_moved,
+        ),
+        Workload(
+            "spawn",
+            "start and join one unit (thread, task, greenlet, interpreter, process); memory per live unit",
+            quick=spawn.QUICK,
+            full=spawn.FULL,
+            variants={
+                "sync": (Variant(client="a function call"),),
+                "threads": (Variant(client="threading.Thread"),),
+                "asyncio": (Variant(client="asyncio.create_task"),),
+                "trio": (Variant(client="nursery.start_soon"),),
+                "gevent": (Variant(client="gevent.spawn"),),
+                "freethreading": (Variant(client="threading.Thread, no GIL"),),
+                "subinterpreters": (
+                    Variant("create", client="interpreters.create + call + close"),
+                    Variant("pool", client="InterpreterPoolExecutor round trip"),
+                ),
+                "multiprocessing": (
+                    Variant("spawn", client="Process, spawn"),
+                    Variant("forkserver", client="Process, forkserver"),
+                    Variant("fork", client="Process, fork"),
+                ),
+            },
+            ideal_s=spawn.ideal_s,
+            units=spawn.units,
         ),
     )
 }

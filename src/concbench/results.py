@@ -62,13 +62,16 @@ class Row:
     bytes_moved: int | None = None  # disk: bytes written plus bytes read per call
     mb_per_s: float | None = None
     fio_mb_s: float | None = None  # disk: fio's figure for the same bytes, when fio is installed
+    us_per_unit: float | None = None  # spawn: start + join of one unit
+    mem_kb_per_unit: float | None = None  # spawn: PSS growth per live unit (mean over runs)
     raw_file: str = ""
 
 
 COLUMNS = [f.name for f in fields(Row)]
 TIMINGS = (
     "wall_s wall_stdev_s cv cpu_s max_rss_mb ideal_s efficiency speedup_vs_sync "
-    "lat_p50_ms lat_p90_ms lat_p99_ms cpu_ms_per_request mb_per_s loop_lag_p99_ms loop_lag_max_ms"
+    "lat_p50_ms lat_p90_ms lat_p99_ms cpu_ms_per_request mb_per_s loop_lag_p99_ms loop_lag_max_ms "
+    "us_per_unit mem_kb_per_unit"
 ).split()
 
 
@@ -117,6 +120,10 @@ def ok_row(facts: Facts, cell: Cell, raw: Path, out_dir: Path) -> Row:
     if "loop_lag_p99_ms" in runs[0]:
         row.loop_lag_p99_ms = max(m["loop_lag_p99_ms"] for m in runs)
         row.loop_lag_max_ms = max(m["loop_lag_max_ms"] for m in runs)
+    if count_units := WORKLOADS[cell.workload].units:
+        row.us_per_unit = row.wall_s / count_units(cell.params, cell.model) * 1e6
+        if "mem_kb_per_unit" in runs[0]:
+            row.mem_kb_per_unit = statistics.fmean(m["mem_kb_per_unit"] for m in runs)
     if count := WORKLOADS[cell.workload].bytes_moved:
         row.bytes_moved = count(cell.params)
         row.mb_per_s = row.bytes_moved / row.wall_s / 1e6
@@ -145,8 +152,8 @@ def derive(rows: list[Row]) -> None:
     }
     for r in rows:
         base = sync.get((r.interpreter, r.workload, r.params))
-        if r.status != "ok" or base is None:
-            continue
+        if r.status != "ok" or base is None or WORKLOADS[r.workload].units:
+            continue  # spawn cost is a price per unit: nothing to speed up
         r.speedup_vs_sync = base / r.wall_s
         r.ideal_s = WORKLOADS[r.workload].ideal_s(json.loads(r.params), base, r.cores)
         if r.ideal_s is not None:

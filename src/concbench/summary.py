@@ -74,6 +74,8 @@ def print_tables(console: Console, rows: list[Row]) -> None:
         cols += ["client", "in flight", "p99 (ms)", "CPU/req (ms)"] if http else []
         disk = WORKLOADS[workload].bytes_moved is not None
         cols += ["client", "MB/s"] if disk else []
+        spawn = WORKLOADS[workload].units is not None
+        cols += ["unit", "µs/unit", "KiB/live unit"] if spawn else []
         for col in cols:
             table.add_column(col, justify="left" if col in ("model", "variant", "client") else "right")
         table.add_column("status")
@@ -95,5 +97,7 @@ def print_tables(console: Console, rows: list[Row]) -> None:
                 cells += [r.client, inflight, _fmt(r.lat_p99_ms, ".1f"), _fmt(r.cpu_ms_per_request, ".3f")]
             if disk:
                 cells += [r.client, _fmt(r.mb_per_s, ".0f")]
+            if spawn:
+                cells += [r.client, _fmt(r.us_per_unit, ".1f"), _fmt(r.mem_kb_per_unit, ".1f")]
             table.add_row(*cells, status)
         console.print(table)

@@ -7,6 +7,7 @@ Registered as the `concbench_usage` entry point in the `pyperf.hook` group.
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import statistics
 import sys
@@ -18,6 +19,7 @@ from concbench.heartbeat import LAGS
 
 HOOK = "concbench_usage"
 LATENCIES: list[float] = []  # seconds per request, filled by the cell's timed function (HTTP workloads)
+EXTRA: dict[str, float] = {}  # other per-process figures the cell measured (spawn: memory per unit)
 
 
 def gil_enabled() -> bool:
@@ -52,6 +54,17 @@ def _peak_rss(proc: psutil.Process) -> int:
         return 0
 
 
+def tree_pss() -> int:
+    """Proportional set size of this process and its descendants, in bytes: shared pages split
+    fairly, so forked children are not counted twice (Linux; RSS where PSS is not available)."""
+    total = 0
+    for proc in _processes():
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            info = proc.memory_full_info()
+            total += getattr(info, "pss", info.rss)
+    return total
+
+
 def tree_peak_rss() -> int:
     """This process's peak RSS plus the peaks of its live descendants, in bytes."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
@@ -82,6 +95,7 @@ class UsageHook:
             metadata["cpu_s"] = self.cpu_s / self.calls
             metadata["max_rss_mb"] = self.rss / 2**20
         metadata["gil_enabled_after"] = int(gil_enabled())
+        metadata.update(EXTRA)
         if len(LATENCIES) >= 2:
             cuts = statistics.quantiles(LATENCIES, n=100, method="inclusive")
             for pct in (50, 90, 99):

@@ -1,0 +1,75 @@
+"""Params, the unit of work and the measurements of the spawn-cost workload.
+
+Timed: `n` units started and joined one after another (a thread, a task, a greenlet, an
+interpreter, a process...); each unit reports its number, so the results prove every unit ran.
+Not timed, once per worker process: memory per live unit, the growth of the proportional set size
+(PSS: shared pages split fairly, children included) with `alive` units blocked at once.
+Threads, tasks and greenlets are cheap, so they get `units`/`alive`; interpreters and processes get
+`heavy_units`/`heavy_alive`.
+"""
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+QUICK = [{"units": 2000, "alive": 2000, "heavy_units": 10, "heavy_alive": 4}]
+FULL = [{"units": 20000, "alive": 10000, "heavy_units": 40, "heavy_alive": 8}]
+HEAVY = {"subinterpreters", "multiprocessing"}
+
+Run = Callable[[], list[int]]
+Alive = Callable[[int], AbstractContextManager[None]]  # a model's `alive(n)`: n units blocked at once
+
+
+@dataclass(frozen=True)
+class Params:
+    units: int
+    alive: int
+    heavy_units: int
+    heavy_alive: int
+    workers: int
+    variant: str = "default"
+    model: str = ""  # given by the runner: heavy models start fewer units
+
+    @property
+    def n(self) -> int:
+        return self.heavy_units if self.model in HEAVY else self.units
+
+    @property
+    def n_alive(self) -> int:
+        return self.heavy_alive if self.model in HEAVY else self.alive
+
+
+def unit(i: int) -> int:
+    """What every unit does: report its number."""
+    return i
+
+
+def reference(p: Params) -> list[int]:
+    return list(range(p.n))
+
+
+def units(params: dict[str, int], model: str) -> int:
+    return params["heavy_units"] if model in HEAVY else params["units"]
+
+
+def block(ready, release) -> None:
+    """A unit kept alive for the memory measurement: says it runs, then waits to be released."""
+    ready.release()
+    release.wait()
+
+
+def memory_per_unit(alive: Alive, n: int) -> dict[str, float]:
+    """PSS growth per unit with `n` units alive at once, in KiB."""
+    from concbench.usage import (
+        tree_pss,
+    )  # here, not at the top: units import this module, in subinterpreters too
+
+    before = tree_pss()
+    with alive(n):
+        during = tree_pss()
+    return {"mem_kb_per_unit": max(0, during - before) / n / 1024, "alive_units": n}
+
+
+def ideal_s(params: dict[str, int], sync_s: float, cores: int) -> None:
+    """Spawn cost has no ideal: it is a price, reported in µs per unit."""
+    return None
