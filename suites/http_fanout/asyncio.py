@@ -1,14 +1,14 @@
 """asyncio: a task per request on one event loop, an `asyncio.Semaphore(C)` for the limit.
 
 Variants: default aiohttp (one ClientSession), `httpx` (httpx.AsyncClient), `uvloop` (aiohttp on
-uvloop's loop). The loop and the client live across calls (see `_clients.LoopWorker`).
+uvloop's loop). The loop and the client live across calls (`clients.LoopWorker`).
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ._clients import LoopWorker
-from .workload import Params, Run
+from ..clients import LoopWorker
+from .workload import Params, Run, fan_out
 
 
 def loop_factory(p: Params):
@@ -21,8 +21,8 @@ def loop_factory(p: Params):
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    worker = LoopWorker(p, p.concurrency, loop_factory(p))
+    worker = LoopWorker(p.origin, p.variant, p.concurrency, loop_factory(p))
     try:
-        yield lambda: worker.fetch(range(p.requests), p.concurrency)
+        yield lambda: worker.run(fan_out, p, range(p.requests), p.concurrency)
     finally:
         worker.close()

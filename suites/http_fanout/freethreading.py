@@ -11,16 +11,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
+from ..clients import LoopWorker
 from ..partition import merge
-from ._clients import LoopWorker
-from .workload import Fetched, Params, Run
+from .workload import Fetched, Params, Run, fan_out
 
 
 def run(p: Params, workers: list[LoopWorker]) -> list[Fetched]:
     parts: list[list[Fetched]] = [[] for _ in workers]
 
     def share(k: int, indices: list[int], limit: int) -> None:
-        parts[k] = workers[k].fetch(indices, limit)
+        parts[k] = workers[k].run(fan_out, p, indices, limit)
 
     threads = [threading.Thread(target=share, args=(k, *s)) for k, s in enumerate(p.shares())]
     for t in threads:
@@ -39,6 +39,6 @@ def setup(p: Params) -> Iterator[Run]:
     with ExitStack() as stack:
         workers = []
         for _, limit in p.shares():
-            workers.append(LoopWorker(p, limit))
+            workers.append(LoopWorker(p.origin, p.variant, limit))
             stack.callback(workers[-1].close)
         yield lambda: run(p, workers)

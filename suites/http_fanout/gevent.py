@@ -6,18 +6,19 @@ wait: plain blocking code, concurrent without async/await. Variants: default url
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from gevent.pool import Pool
 
-from ._clients import blocking
-from .workload import Params, Run
+from ..clients import blocking
+from .workload import Params, Run, fetch
 
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
     pool = Pool(p.concurrency)
-    with blocking(p, connections=p.concurrency) as get:
+    with blocking(p.origin, p.variant, p.concurrency) as get:
         try:
-            yield lambda: pool.map(get, range(p.requests))
+            yield lambda: pool.map(partial(fetch, get, p), range(p.requests))
         finally:
             pool.kill()

@@ -10,15 +10,21 @@ Variants: default aiohttp, `httpx`.
 from collections.abc import Iterator
 from concurrent.futures import InterpreterPoolExecutor
 from contextlib import contextmanager
+from itertools import repeat
 
+from ..clients import on_worker, start_worker
 from ..partition import merge
-from ._clients import fetch_share, start_worker
-from .workload import Params, Run
+from .workload import Params, Run, fan_out
 
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
     shares = p.shares()
     connections = max(limit for _, limit in shares)
-    with InterpreterPoolExecutor(len(shares), initializer=start_worker, initargs=(p, connections)) as pool:
-        yield lambda: merge(list(pool.map(fetch_share, *zip(*shares, strict=True))), p.requests)
+    indices, limits = zip(*shares, strict=True)
+    with InterpreterPoolExecutor(
+        len(shares), initializer=start_worker, initargs=(p.origin, p.variant, connections)
+    ) as pool:
+        yield lambda: merge(
+            list(pool.map(on_worker, repeat(fan_out), repeat(p), indices, limits)), p.requests
+        )

@@ -7,11 +7,11 @@ client's own cost.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ._clients import blocking
-from .workload import Params, Run
+from ..clients import blocking
+from .workload import Params, Run, fetch
 
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    with blocking(p, connections=1) as get:
-        yield lambda: [get(i) for i in range(p.requests)]
+    with blocking(p.origin, p.variant, connections=1) as get:
+        yield lambda: [fetch(get, p, i) for i in range(p.requests)]

@@ -7,12 +7,13 @@ httpx.Client). Threads wait for the network without holding the GIL, so this sca
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 
-from ._clients import blocking
-from .workload import Params, Run
+from ..clients import blocking
+from .workload import Params, Run, fetch
 
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    with blocking(p, connections=p.concurrency) as get, ThreadPoolExecutor(p.concurrency) as pool:
-        yield lambda: list(pool.map(get, range(p.requests)))
+    with blocking(p.origin, p.variant, p.concurrency) as get, ThreadPoolExecutor(p.concurrency) as pool:
+        yield lambda: list(pool.map(partial(fetch, get, p), range(p.requests)))

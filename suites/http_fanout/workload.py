@@ -8,18 +8,17 @@ request order: the digests prove the right bodies arrived, the latencies give th
 import hashlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from concbench.servers.content import body
 
+from ..clients import AsyncGet, Get, gather_limited
 from ..partition import interleave
 
 QUICK = [{"requests": 100, "concurrency": 50, "latency_ms": 50, "size": 1024}]
 FULL = [{"requests": 1000, "concurrency": 100, "latency_ms": 20, "size": 1024}]
-TIMEOUT_S = 30.0  # per request, in every client
-
 Fetched = tuple[str, float]
 Run = Callable[[], list[Fetched]]
 
@@ -37,13 +36,10 @@ class Params:
     def path(self, i: int) -> str:
         return f"{urlsplit(self.url).path}/item/{i}?delay_ms={self.latency_ms}&size={self.size}"
 
-    def item_url(self, i: int) -> str:
-        return f"{self.url}/item/{i}?delay_ms={self.latency_ms}&size={self.size}"
-
     @property
-    def host_port(self) -> tuple[str, int]:
+    def origin(self) -> str:
         parts = urlsplit(self.url)
-        return parts.hostname or "127.0.0.1", parts.port or 80
+        return f"{parts.scheme}://{parts.netloc}"
 
     def shares(self) -> list[tuple[list[int], int]]:
         """For models with one client per worker: (request indices, in-flight limit) per worker.
@@ -59,6 +55,23 @@ def fetched(status: int, data: bytes, t0: float) -> Fetched:
     if status != 200:
         raise RuntimeError(f"HTTP {status}")
     return hashlib.sha256(data).hexdigest(), latency
+
+
+def fetch(get: Get, p: Params, i: int) -> Fetched:
+    """One request with a blocking client."""
+    t0 = time.perf_counter()
+    return fetched(*get(p.path(i)), t0)
+
+
+async def afetch(get: AsyncGet, p: Params, i: int) -> Fetched:
+    """One request with an async client."""
+    t0 = time.perf_counter()
+    return fetched(*await get(p.path(i)), t0)
+
+
+async def fan_out(get: AsyncGet, p: Params, indices: Sequence[int], limit: int) -> list[Fetched]:
+    """asyncio: the requests `indices`, at most `limit` in flight (a task each, a semaphore)."""
+    return await gather_limited(lambda i: afetch(get, p, i), indices, limit)
 
 
 def verifiable(results: list[Fetched]) -> list[str]:

@@ -1,0 +1,170 @@
+"""The HTTP clients the models share, so that two models differ only in the model.
+
+Each client is opened on an origin (`http://host:port`) and gives `get(path) -> (status, body)`
+(awaitable for the async ones). Keep-alive connections are opened lazily, by pyperf's warmup call,
+and kept between calls, so the timed values reuse them.
+
+- blocking(): urllib3 (the lowest own cost of the blocking clients) or, variant `httpx`,
+  httpx.Client; for sync, threads, gevent.
+- async_client(): aiohttp (the lowest own cost on asyncio) or, variant `httpx`, httpx.AsyncClient;
+  for asyncio and the models that run an event loop per worker.
+- H11Pool: h11 over trio's own streams, for trio.
+"""
+
+import asyncio
+import atexit
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+TIMEOUT_S = 30.0  # per request, in every client
+
+Response = tuple[int, bytes]
+Get = Callable[[str], Response]
+AsyncGet = Callable[[str], Awaitable[Response]]
+
+
+def host_port(origin: str) -> tuple[str, int]:
+    parts = urlsplit(origin)
+    return parts.hostname or "127.0.0.1", parts.port or 80
+
+
+@contextmanager
+def blocking(origin: str, variant: str, connections: int) -> Iterator[Get]:
+    if variant == "httpx":
+        import httpx
+
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        with httpx.Client(base_url=origin, limits=limits, timeout=TIMEOUT_S) as client:
+
+            def get(path: str) -> Response:
+                r = client.get(path)
+                return r.status_code, r.content
+
+            yield get
+    else:
+        import urllib3
+
+        host, port = host_port(origin)
+        with urllib3.HTTPConnectionPool(
+            host, port, maxsize=connections, block=True, timeout=TIMEOUT_S
+        ) as pool:
+
+            def get(path: str) -> Response:
+                r = pool.request("GET", path)
+                return r.status, r.data
+
+            yield get
+
+
+@asynccontextmanager
+async def async_client(origin: str, variant: str, connections: int) -> AsyncIterator[AsyncGet]:
+    if variant == "httpx":
+        import httpx
+
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        async with httpx.AsyncClient(base_url=origin, limits=limits, timeout=TIMEOUT_S) as client:
+
+            async def get(path: str) -> Response:
+                r = await client.get(path)
+                return r.status_code, r.content
+
+            yield get
+    else:
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(limit=connections)
+        timeout = aiohttp.ClientTimeout(total=TIMEOUT_S)
+        async with aiohttp.ClientSession(origin, connector=connector, timeout=timeout) as session:
+
+            async def get(path: str) -> Response:
+                async with session.get(path) as r:
+                    return r.status, await r.read()
+
+            yield get
+
+
+class H11Pool:
+    """Keep-alive HTTP/1.1 connections over trio streams: a request takes an idle connection or
+    opens one, and gives it back when the response is complete."""
+
+    def __init__(self, origin: str) -> None:
+        import h11
+        import trio
+
+        self.h11, self.trio = h11, trio
+        self.host, self.port = host_port(origin)
+        self.idle: list[tuple[Any, Any]] = []
+
+    async def get(self, path: str) -> Response:
+        h11, trio = self.h11, self.trio
+        if self.idle:
+            stream, conn = self.idle.pop()
+        else:
+            stream, conn = await trio.open_tcp_stream(self.host, self.port), h11.Connection(h11.CLIENT)
+        request = h11.Request(method="GET", target=path, headers=[("Host", f"{self.host}:{self.port}")])
+        with trio.fail_after(TIMEOUT_S):
+            await stream.send_all(conn.send(request) + conn.send(h11.EndOfMessage()))
+            status, chunks = 0, []
+            while not isinstance(event := conn.next_event(), h11.EndOfMessage):
+                if event is h11.NEED_DATA:
+                    conn.receive_data(await stream.receive_some(65536))
+                elif isinstance(event, h11.Response):
+                    status = event.status_code
+                elif isinstance(event, h11.Data):
+                    chunks.append(event.data)
+        conn.start_next_cycle()
+        self.idle.append((stream, conn))
+        return status, b"".join(chunks)
+
+    async def aclose(self) -> None:
+        for stream, _ in self.idle:
+            await stream.aclose()
+
+
+async def gather_limited(one: Callable[[int], Awaitable[Any]], items: Sequence[int], limit: int) -> list:
+    """asyncio's fan-out: a task per item, a semaphore keeps at most `limit` in progress."""
+    semaphore = asyncio.Semaphore(limit)
+
+    async def limited(i: int) -> Any:
+        async with semaphore:
+            return await one(i)
+
+    return await asyncio.gather(*(limited(i) for i in items))
+
+
+class LoopWorker:
+    """An event loop and an async client, kept alive between calls: asyncio's state, and that of
+    each worker in the models that run a loop per thread, subinterpreter or process."""
+
+    def __init__(
+        self, origin: str, variant: str, connections: int, loop_factory: Callable | None = None
+    ) -> None:
+        self.runner = asyncio.Runner(loop_factory=loop_factory)
+        self.stack = AsyncExitStack()
+        self.get = self.runner.run(self.stack.enter_async_context(async_client(origin, variant, connections)))
+
+    def run(self, main: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+        """Run `main(get, *args)` on this worker's loop."""
+        return self.runner.run(main(self.get, *args))
+
+    def close(self) -> None:
+        self.runner.run(self.stack.aclose())
+        self.runner.close()
+
+
+_worker: LoopWorker | None = None  # the one LoopWorker of this subinterpreter or pool process
+
+
+def start_worker(origin: str, variant: str, connections: int) -> None:
+    """Pool initializer: this worker's loop and client, closed when it exits."""
+    global _worker
+    _worker = LoopWorker(origin, variant, connections)
+    atexit.register(_worker.close)
+
+
+def on_worker(main: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+    """Run `main(get, *args)` on this pool worker's loop (after `start_worker`)."""
+    assert _worker is not None, "start_worker() runs first, as the pool's initializer"
+    return _worker.run(main, *args)
