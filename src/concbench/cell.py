@@ -136,7 +136,9 @@ def main() -> None:
     p = workload.Params(
         **params, variant=args.variant, **{k: v for k, v in given.items() if v and k in takes}
     )
+    t0 = time.perf_counter()
     expected = args.reference or digest(workload.reference(p))
+    EXTRA["reference_s"] = time.perf_counter() - t0
     beat = contextlib.nullcontext
     if WORKLOADS[args.workload].heartbeat:
         beat = heartbeat.AROUND.get(MODELS[args.model].heartbeat, contextlib.nullcontext)

@@ -145,6 +145,13 @@ def judge_http(row: Row, cell: Cell, server: Server, run_token: int | None) -> N
         fail(row, text)
 
 
+def foreign_reason(cell: Cell, server: Server | None) -> str | None:
+    wl = WORKLOADS[cell.workload]
+    if wl.server and not wl.any_server and server and not server.target.concbench:
+        return f"{cell.workload} needs a concbench server (its /doc endpoint); --target is not one"
+    return None
+
+
 @contextlib.contextmanager
 def http_server(plan: Plan) -> Iterator[Server | None]:
     """The target for the HTTP cells: the given one, or a mock server started now and stopped after."""
@@ -155,7 +162,7 @@ def http_server(plan: Plan) -> Iterator[Server | None]:
         references = {}
         if not t.concbench:  # no reference of its own: fetch what this server answers, once per params
             for c in plan.cells:
-                if WORKLOADS[c.workload].server and c.params_json not in references:
+                if WORKLOADS[c.workload].any_server and c.params_json not in references:
                     p = importlib.import_module(f"concbench.suites.{c.workload}.workload").Params(**c.params)
                     urls = [f"{t.url}{p.path(i)}" for i in range(p.requests)]
                     references[c.params_json] = target.foreign_reference(urls)
@@ -219,7 +226,7 @@ def run(plan: Plan, argv: list[str], on_cell: Callable[[str, Row], None]) -> lis
         write_manifest(plan.out / "manifest.json", manifest)
         for facts in plan.pythons:
             for cell in plan.cells:
-                reason = unavailable(cell, facts)
+                reason = unavailable(cell, facts) or foreign_reason(cell, server)
                 if reason:
                     row = base_row(facts, cell, "n/a", reason)
                 else:

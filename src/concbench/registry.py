@@ -15,6 +15,7 @@ from concbench.pythons import Facts
 from concbench.suites.cpu_bound import workload as cpu_bound
 from concbench.suites.disk_io import workload as disk_io
 from concbench.suites.http_fanout import workload as http_fanout
+from concbench.suites.mixed import workload as mixed
 from concbench.suites.spawn import workload as spawn
 
 DEFAULT = "default"
@@ -50,8 +51,11 @@ class Workload:
     quick: list[dict[str, int]]
     full: list[dict[str, int]]
     variants: dict[str, tuple[Variant, ...]]
-    ideal_s: Callable[[dict[str, int], float, int], float | None]  # (params, sync wall, cores)
+    ideal_s: Callable[
+        [dict[str, int], float, int, float], float | None
+    ]  # params, sync wall, cores, reference_s
     server: bool = False  # needs the mock HTTP server (or --target)
+    any_server: bool = False  # also runs against a server that is not concbench's (its reference: fetched)
     scratch: bool = False  # needs a fresh directory, removed after the cell whatever happens
     heartbeat: bool = False  # measure scheduler lag during its cells (loop_lag_* columns)
     bytes_moved: Callable[[dict[str, int]], int] | None = None  # for the MB/s column
@@ -142,6 +146,7 @@ WORKLOADS: dict[str, Workload] = {
             },
             ideal_s=http_fanout.ideal_s,
             server=True,
+            any_server=True,
         ),
         Workload(
             "disk_io",
@@ -190,6 +195,35 @@ WORKLOADS: dict[str, Workload] = {
             },
             ideal_s=spawn.ideal_s,
             units=spawn.units,
+        ),
+        Workload(
+            "mixed",
+            "per item: fetch a JSON document (L ms), transform it in pure Python (~3 ms), write a file",
+            quick=mixed.QUICK,
+            full=mixed.FULL,
+            variants={
+                "sync": (Variant(client="urllib3"),),
+                "threads": (Variant(client="urllib3"),),
+                "asyncio": (
+                    Variant("naive", ("aiohttp",), "aiohttp, CPU on the loop"),
+                    Variant("offloaded", ("aiohttp",), "aiohttp, CPU in asyncio.to_thread"),
+                ),
+                "trio": (
+                    Variant(imports=("h11", "anyio"), client="h11 over trio streams, CPU in to_thread"),
+                ),
+                "gevent": (Variant(client="urllib3, CPU on the hub"),),
+                "freethreading": (
+                    Variant(imports=("aiohttp",), client="aiohttp, a loop per thread, CPU inline"),
+                ),
+                "subinterpreters": (
+                    Variant(imports=("aiohttp",), client="aiohttp (pure-Python parser), CPU inline"),
+                ),
+                "multiprocessing": (Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),),
+            },
+            ideal_s=mixed.ideal_s,
+            server=True,
+            scratch=True,
+            heartbeat=True,
         ),
     )
 }

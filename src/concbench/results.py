@@ -51,6 +51,7 @@ class Row:
     digest_ok: bool | None = None
     mp_start_method: str = ""
     calls: int | None = None  # timed function calls in all worker processes, warmups included
+    reference_s: float | None = None  # computing the reference in the worker (mixed: the N transforms)
     requests_seen: int | None = None  # HTTP workloads with a concbench server: its own counts
     max_inflight: int | None = None
     lat_p50_ms: float | None = None  # HTTP: per-request latency seen by the client (mean over runs)
@@ -111,6 +112,7 @@ def ok_row(facts: Facts, cell: Cell, raw: Path, out_dir: Path) -> Row:
     row.gil_enabled_runtime = any(m["gil_enabled_after"] for m in runs)
     row.gil_reenabled = any(m["gil_enabled_after"] and not m["gil_enabled_before"] for m in runs)
     row.mp_start_method = runs[0]["mp_start_method"]
+    row.reference_s = statistics.fmean(m.get("reference_s", 0.0) for m in runs)
     row.digest_ok = True  # every value was checked in the worker; a mismatch would have failed the cell
     row.raw_file = str(raw.relative_to(out_dir))
     if "lat_p50_ms" in runs[0]:
@@ -155,7 +157,7 @@ def derive(rows: list[Row]) -> None:
         if r.status != "ok" or base is None or WORKLOADS[r.workload].units:
             continue  # spawn cost is a price per unit: nothing to speed up
         r.speedup_vs_sync = base / r.wall_s
-        r.ideal_s = WORKLOADS[r.workload].ideal_s(json.loads(r.params), base, r.cores)
+        r.ideal_s = WORKLOADS[r.workload].ideal_s(json.loads(r.params), base, r.cores, r.reference_s or 0.0)
         if r.ideal_s is not None:
             r.efficiency = r.ideal_s / r.wall_s
 

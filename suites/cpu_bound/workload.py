@@ -53,6 +53,6 @@ def reference(p: Params) -> list[int]:
     return [sieve[i * p.span : (i + 1) * p.span].count(1) for i in range(p.tasks)]
 
 
-def ideal_s(params: dict[str, int], sync_s: float, cores: int) -> float:
+def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> float:
     """Perfect scaling of the sync time over the workers the cores can really run."""
     return sync_s / min(params["workers"], cores)

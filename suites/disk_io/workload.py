@@ -76,6 +76,6 @@ def bytes_moved(params: dict[str, int]) -> int:
     return 2 * params["files"] * params["size"]  # written once, read once
 
 
-def ideal_s(params: dict[str, int], sync_s: float, cores: int) -> float:
+def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> float:
     """Disk cells are compared with the sync model (efficiency = sync / wall); fio is the disk's limit."""
     return sync_s

@@ -86,6 +86,6 @@ def reference(p: Params) -> list[str]:
     return [hashlib.sha256(body(i, p.size)).hexdigest() for i in range(p.requests)]
 
 
-def ideal_s(params: dict[str, int], sync_s: float, cores: int) -> float:
+def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> float:
     """Every wave of C requests takes exactly the server latency."""
     return math.ceil(params["requests"] / params["concurrency"]) * params["latency_ms"] / 1000

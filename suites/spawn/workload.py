@@ -70,6 +70,6 @@ def memory_per_unit(alive: Alive, n: int) -> dict[str, float]:
     return {"mem_kb_per_unit": max(0, during - before) / n / 1024, "alive_units": n}
 
 
-def ideal_s(params: dict[str, int], sync_s: float, cores: int) -> None:
+def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> None:
     """Spawn cost has no ideal: it is a price, reported in µs per unit."""
     return None

@@ -1,0 +1,32 @@
+"""asyncio with aiohttp: a task per item, an `asyncio.Semaphore(C)`, two variants.
+
+- naive: the transform and the write run inside the coroutine, on the loop: while one item
+  computes, no other request makes progress (the heartbeat task shows the loop blocked);
+- offloaded: `asyncio.to_thread` hands transform + write to the loop's default executor (sized to
+  the workers), so the loop keeps serving the network.
+"""
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+from concbench import heartbeat
+
+from ..clients import AsyncGet, LoopWorker, gather_limited
+from .workload import Params, Run, item_inline, item_offloaded
+
+
+async def main(get: AsyncGet, p: Params) -> list[str]:
+    one = item_inline if p.variant == "naive" else item_offloaded
+    async with heartbeat.on_asyncio():
+        return await gather_limited(lambda i: one(get, p, i), range(p.requests), p.concurrency)
+
+
+@contextmanager
+def setup(p: Params) -> Iterator[Run]:
+    worker = LoopWorker(p.origin, "default", p.concurrency)
+    worker.runner.get_loop().set_default_executor(ThreadPoolExecutor(p.workers))
+    try:
+        yield lambda: worker.run(main, p)
+    finally:
+        worker.close()

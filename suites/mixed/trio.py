@@ -1,0 +1,42 @@
+"""trio: a nursery with a task per item, a `CapacityLimiter(C)` for the network and one of
+`workers` for the CPU part, which `trio.to_thread.run_sync` keeps off the scheduler.
+
+h11 over trio streams (`clients.H11Pool`), in one trio run kept alive in a background thread
+(anyio's portal) so connections live across calls.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import trio
+from anyio.from_thread import start_blocking_portal
+
+from concbench import heartbeat
+
+from ..clients import AsyncGet, H11Pool
+from .workload import Params, Run, process
+
+
+async def main(get: AsyncGet, p: Params) -> list[str]:
+    results = [""] * p.requests
+    network, cpu = trio.CapacityLimiter(p.concurrency), trio.CapacityLimiter(p.workers)
+
+    async def one(i: int) -> None:
+        async with network:
+            response = await get(p.path(i))
+            results[i] = await trio.to_thread.run_sync(process, p, i, response, limiter=cpu)
+
+    async with heartbeat.on_trio(), trio.open_nursery() as nursery:
+        for i in range(p.requests):
+            nursery.start_soon(one, i)
+    return results
+
+
+@contextmanager
+def setup(p: Params) -> Iterator[Run]:
+    pool = H11Pool(p.origin)
+    with start_blocking_portal("trio") as portal:
+        try:
+            yield lambda: portal.call(main, pool.get, p)
+        finally:
+            portal.call(pool.aclose)

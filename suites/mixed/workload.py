@@ -1,0 +1,119 @@
+"""Params, the per-item pipeline and its reference for the mixed workload.
+
+Per item: GET `/doc/{i}` from the mock server (held L ms), transform the JSON document in pure
+Python (`span` numbers of trial division: a few ms of CPU that holds the GIL), write the result to a
+file. N items, at most C in flight. The results are the paths written; the digest covers the files'
+contents, read back (and removed) outside the timed region.
+"""
+
+import asyncio
+import hashlib
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from concbench.servers.content import document
+
+from ..clients import AsyncGet, Get, Response, gather_limited
+from ..cpu_bound.workload import BASE, count_primes
+from ..partition import interleave
+
+QUICK = [{"requests": 100, "concurrency": 25, "latency_ms": 20, "span": 500}]  # ~3 ms of CPU an item
+FULL = [{"requests": 1000, "concurrency": 100, "latency_ms": 20, "span": 500}]
+
+Run = Callable[[], list[str]]
+
+
+@dataclass(frozen=True)
+class Params:
+    requests: int
+    concurrency: int
+    latency_ms: int
+    span: int
+    workers: int
+    variant: str = "default"
+    url: str = ""  # the server's base URL, with the cell's run token
+    dir: str = ""  # the cell's scratch directory
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def path(self, i: int) -> str:
+        return f"{urlsplit(self.url).path}/doc/{i}?delay_ms={self.latency_ms}"
+
+    def out(self, i: int) -> Path:
+        return Path(self.dir) / f"{i}.json"
+
+    def shares(self) -> list[tuple[list[int], int]]:
+        """(item indices, in-flight limit) per worker, C split so that the total stays C."""
+        w, c = min(self.workers, self.concurrency), self.concurrency
+        return [(indices, c // w + (k < c % w)) for k, indices in enumerate(interleave(self.requests, w))]
+
+
+def transform(doc: dict, span: int) -> bytes:
+    """The CPU part: pure Python, holds the GIL for a few ms."""
+    lo = BASE + doc["id"] * span
+    out = {
+        "id": doc["id"],
+        "name": doc["name"].upper(),
+        "tags": sorted(doc["tags"]),
+        "primes": count_primes((lo, lo + span)),
+        "score": doc["value"] * 3 % 101,
+    }
+    return json.dumps(out, sort_keys=True).encode()
+
+
+def process(p: Params, i: int, response: Response) -> str:
+    """Transform the fetched document and write the result: the CPU and the disk part of an item."""
+    status, body = response
+    if status != 200:
+        raise RuntimeError(f"HTTP {status}")
+    path = p.out(i)
+    path.write_bytes(transform(json.loads(body), p.span))
+    return str(path)
+
+
+def item(get: Get, p: Params, i: int) -> str:
+    """One item with a blocking client, everything in the calling thread or greenlet."""
+    return process(p, i, get(p.path(i)))
+
+
+async def item_inline(get: AsyncGet, p: Params, i: int) -> str:
+    """One item on an event loop, the CPU part run right there, on the loop."""
+    return process(p, i, await get(p.path(i)))
+
+
+async def item_offloaded(get: AsyncGet, p: Params, i: int) -> str:
+    """One item on an event loop, the CPU and disk part handed to the loop's thread pool."""
+    return await asyncio.to_thread(process, p, i, await get(p.path(i)))
+
+
+async def pipeline(get: AsyncGet, p: Params, indices: Sequence[int], limit: int) -> list[str]:
+    """The items `indices` on one loop, CPU inline, at most `limit` in flight."""
+    return await gather_limited(lambda i: item_inline(get, p, i), indices, limit)
+
+
+def verifiable(results: list[str]) -> list[str]:
+    """The digests of the files written, read back; the files are removed for the next call."""
+    digests = []
+    for name in results:
+        path = Path(name)
+        digests.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        path.unlink()
+    return digests
+
+
+def reference(p: Params) -> list[str]:
+    return [hashlib.sha256(transform(document(i), p.span)).hexdigest() for i in range(p.requests)]
+
+
+def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> float:
+    """The longer of the network waves and the transforms spread over the cores (`reference_s`:
+    what computing the N transforms for the reference took in the same worker)."""
+    network = math.ceil(params["requests"] / params["concurrency"]) * params["latency_ms"] / 1000
+    return max(network, reference_s / min(params["workers"], cores))
