@@ -210,3 +210,15 @@ def test_uvloop_variant_is_na_without_uvloop(facts):
     }
     cell = Cell("http_fanout", "asyncio", "uvloop", {})
     assert unavailable(cell, dataclasses.replace(facts, imports=imports)).startswith("uvloop does not import")
+
+
+def test_mixed_needs_a_concbench_server():
+    from concbench.orchestrate import Server, foreign_reason
+    from concbench.registry import Cell
+    from concbench.target import Target
+
+    foreign = Server(Target("http://127.0.0.1:9", concbench=False), {"req_per_s": 1.0}, {})
+    ours = Server(Target("http://127.0.0.1:9", concbench=True), {"req_per_s": 1.0}, {})
+    mixed, fanout = Cell("mixed", "threads", "default", {}), Cell("http_fanout", "threads", "default", {})
+    assert "needs a concbench server" in foreign_reason(mixed, foreign)
+    assert foreign_reason(mixed, ours) is None and foreign_reason(fanout, foreign) is None

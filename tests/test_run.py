@@ -2,6 +2,7 @@
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -141,3 +142,16 @@ def test_scratch_directory_is_removed_when_a_cell_fails(tmp_path, facts, variant
     row = run_cell(facts, big, plan)
     assert row.status == "failed", row
     assert concbench_dirs() == before
+
+
+@pytest.mark.skipif(not shutil.which("fio"), reason="fio is not installed (apt-get install fio)")
+def test_fio_measures_the_same_bytes():
+    from concbench import fio
+
+    got = fio.measure({"files": 4, "size": 4096, "fsync": 1})
+    assert got["tool"] == "fio" and got["write_mb_s"] > 0 and got["read_mb_s"] > 0
+    assert (
+        min(got["write_mb_s"], got["read_mb_s"])
+        <= got["mb_per_s"]
+        <= max(got["write_mb_s"], got["read_mb_s"])
+    )
