@@ -153,6 +153,12 @@ class LoopWorker:
         self.runner.run(self.stack.aclose())
         self.runner.close()
 
+    def __enter__(self) -> "LoopWorker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 _worker: LoopWorker | None = None  # the one LoopWorker of this subinterpreter or pool process
 

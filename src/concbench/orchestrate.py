@@ -170,10 +170,10 @@ def http_server(plan: Plan) -> Iterator[Server | None]:
 
 
 def disk_limits(cells: list[Cell]) -> dict[str, dict]:
-    """fio's figure for each case of the file workloads (none without fio), keyed by params JSON."""
+    """fio's figure for each case of the disk workloads (none without fio), keyed by params JSON."""
     limits: dict[str, dict] = {}
     for c in cells:
-        if WORKLOADS[c.workload].scratch and c.params_json not in limits:
+        if WORKLOADS[c.workload].bytes_moved and c.params_json not in limits:
             try:
                 limits[c.params_json] = fio.measure(c.params) or {}
             except (subprocess.SubprocessError, OSError, ValueError, KeyError) as e:

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from concbench.pythons import Facts
-from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
+from concbench.registry import MODELS, WORKLOADS, Cell, Workload, unavailable
 from concbench.results import Row
 
 STATUS_STYLE = {"ok": "green", "n/a": "yellow", "failed": "bold red"}
@@ -57,47 +57,53 @@ def progress(console: Console, total: int) -> Iterator[Callable[[str, Row], None
         yield on_cell
 
 
-def _fmt(value: float | None, spec: str) -> str:
-    return "" if value is None else format(value, spec)
+def _fmt(value: float | None, spec: str, suffix: str = "") -> str:
+    return "" if value is None else format(value, spec) + suffix
+
+
+def _wall(r: Row) -> str:
+    return "" if r.wall_s is None else f"{r.wall_s:.3f} ± {r.wall_stdev_s:.3f}"
+
+
+def _status(r: Row) -> str:
+    text = r.reason or r.note
+    return f"[{STATUS_STYLE[r.status]}]{r.status}[/]" + escape(f": {text}" if text else "")
+
+
+Column = tuple[str, Callable[[Row], str], Callable[[Workload], bool]]
+ALWAYS = lambda wl: True  # noqa: E731
+COLUMNS: list[Column] = [  # header, cell text, for which workloads
+    ("model", lambda r: r.model, ALWAYS),
+    ("variant", lambda r: r.variant, ALWAYS),
+    ("wall (s)", _wall, ALWAYS),
+    ("speedup", lambda r: _fmt(r.speedup_vs_sync, ".2f", "×"), lambda wl: wl.units is None),
+    ("efficiency", lambda r: _fmt(r.efficiency, ".0%"), lambda wl: wl.units is None),
+    ("CPU (s)", lambda r: _fmt(r.cpu_s, ".3f"), ALWAYS),
+    ("RSS (MB)", lambda r: _fmt(r.max_rss_mb, ".0f"), ALWAYS),
+    ("client", lambda r: r.client, lambda wl: any(v.client for vs in wl.variants.values() for v in vs)),
+    ("in flight", lambda r: "" if r.max_inflight is None else str(r.max_inflight), lambda wl: wl.server),
+    ("p99 (ms)", lambda r: _fmt(r.lat_p99_ms, ".1f"), lambda wl: wl.any_server),
+    ("CPU/req (ms)", lambda r: _fmt(r.cpu_ms_per_request, ".3f"), lambda wl: wl.any_server),
+    ("lag p99 (ms)", lambda r: _fmt(r.loop_lag_p99_ms, ".1f"), lambda wl: wl.heartbeat),
+    ("MB/s", lambda r: _fmt(r.mb_per_s, ".0f"), lambda wl: wl.bytes_moved is not None),
+    ("fio MB/s", lambda r: _fmt(r.fio_mb_s, ".0f"), lambda wl: wl.bytes_moved is not None),
+    ("µs/unit", lambda r: _fmt(r.us_per_unit, ".1f"), lambda wl: wl.units is not None),
+    ("KiB/live unit", lambda r: _fmt(r.mem_kb_per_unit, ".1f"), lambda wl: wl.units is not None),
+    ("status", _status, ALWAYS),
+]
+LEFT = {"model", "variant", "client", "status"}
 
 
 def print_tables(console: Console, rows: list[Row]) -> None:
-    """One table per interpreter × workload × params: wall ± stdev, speedup, efficiency, status;
-    for HTTP also the server's max in flight, p99 latency and the client's CPU per request."""
+    """One table per interpreter × workload × params, with the columns that workload has."""
     key = lambda r: (r.interpreter, r.workload, r.params)  # noqa: E731
     for (interp, workload, params), group in groupby(sorted(rows, key=key), key=key):
-        group = list(group)
-        http = WORKLOADS[workload].server
+        wl = WORKLOADS[workload]
+        columns = [c for c in COLUMNS if c[2](wl)]
         dims = ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
         table = Table(title=escape(f"{workload} on {interp} [{dims}]"))
-        cols = ["model", "variant", "wall (s)", "speedup", "efficiency", "CPU (s)", "RSS (MB)"]
-        cols += ["client", "in flight", "p99 (ms)", "CPU/req (ms)"] if http else []
-        disk = WORKLOADS[workload].bytes_moved is not None
-        cols += ["client", "MB/s"] if disk else []
-        spawn = WORKLOADS[workload].units is not None
-        cols += ["unit", "µs/unit", "KiB/live unit"] if spawn else []
-        for col in cols:
-            table.add_column(col, justify="left" if col in ("model", "variant", "client") else "right")
-        table.add_column("status")
+        for title, _, _ in columns:
+            table.add_column(title, justify="left" if title in LEFT else "right")
         for r in group:
-            wall = f"{r.wall_s:.3f} ± {r.wall_stdev_s:.3f}" if r.wall_s is not None else ""
-            text = r.reason or r.note
-            status = f"[{STATUS_STYLE[r.status]}]{r.status}[/]" + escape(f": {text}" if text else "")
-            cells = [
-                r.model,
-                r.variant,
-                wall,
-                _fmt(r.speedup_vs_sync, ".2f") + ("×" if r.speedup_vs_sync else ""),
-                _fmt(r.efficiency, ".0%"),
-                _fmt(r.cpu_s, ".3f"),
-                _fmt(r.max_rss_mb, ".0f"),
-            ]
-            if http:
-                inflight = "" if r.max_inflight is None else str(r.max_inflight)
-                cells += [r.client, inflight, _fmt(r.lat_p99_ms, ".1f"), _fmt(r.cpu_ms_per_request, ".3f")]
-            if disk:
-                cells += [r.client, _fmt(r.mb_per_s, ".0f")]
-            if spawn:
-                cells += [r.client, _fmt(r.us_per_unit, ".1f"), _fmt(r.mem_kb_per_unit, ".1f")]
-            table.add_row(*cells, status)
+            table.add_row(*(text(r) for _, text, _ in columns))
         console.print(table)

@@ -5,11 +5,14 @@ the files in one task. Params and results cross interpreters by pickling.
 from collections.abc import Iterator
 from concurrent.futures import InterpreterPoolExecutor
 from contextlib import contextmanager
+from itertools import repeat
 
-from .workload import Params, Run, by_shares, share
+from ..partition import interleave, merge
+from .workload import Params, Run, share
 
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    with InterpreterPoolExecutor(p.workers) as pool:
-        yield lambda: by_shares(p, lambda shares: list(pool.map(share, [p] * len(shares), shares)))
+    shares = interleave(p.files, p.workers)
+    with InterpreterPoolExecutor(len(shares)) as pool:
+        yield lambda: merge(list(pool.map(share, repeat(p), shares)), p.files)

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from concbench.servers.content import body
 
-from ..partition import interleave, merge
-
 QUICK = [  # small files, large files, small files with fsync
     {"files": 1024, "size": 4096, "fsync": 0},
     {"files": 32, "size": 1 << 20, "fsync": 0},
@@ -61,11 +59,6 @@ def one_file(p: Params, i: int) -> str:
 
 def share(p: Params, indices: list[int]) -> list[str]:
     return [one_file(p, i) for i in indices]
-
-
-def by_shares(p: Params, run_shares: Callable[[list[list[int]]], list[list[str]]]) -> list[str]:
-    """For the models where each worker handles its own share of the files."""
-    return merge(run_shares(interleave(p.files, p.workers)), p.files)
 
 
 def reference(p: Params) -> list[str]:

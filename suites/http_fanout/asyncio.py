@@ -21,8 +21,5 @@ def loop_factory(p: Params):
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    worker = LoopWorker(p.origin, p.variant, p.concurrency, loop_factory(p))
-    try:
+    with LoopWorker(p.origin, p.variant, p.concurrency, loop_factory(p)) as worker:
         yield lambda: worker.run(fan_out, p, range(p.requests), p.concurrency)
-    finally:
-        worker.close()

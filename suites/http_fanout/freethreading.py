@@ -6,39 +6,23 @@ parallel, so the client's own CPU cost is spread over the cores. Refuses to run 
 Variants: default aiohttp, `httpx`.
 """
 
-import sys
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from ..clients import LoopWorker
+from ..freethreaded import one_thread_each, require_gil_off
 from ..partition import merge
-from .workload import Fetched, Params, Run, fan_out
-
-
-def run(p: Params, workers: list[LoopWorker]) -> list[Fetched]:
-    parts: list[list[Fetched]] = [[] for _ in workers]
-
-    def share(k: int, indices: list[int], limit: int) -> None:
-        parts[k] = workers[k].run(fan_out, p, indices, limit)
-
-    threads = [threading.Thread(target=share, args=(k, *s)) for k, s in enumerate(p.shares())]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if sys._is_gil_enabled():
-        raise RuntimeError("the GIL was re-enabled during the run")
-    return merge(parts, p.requests)
+from .workload import Params, Run, fan_out
 
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    if sys._is_gil_enabled():
-        raise RuntimeError("the GIL is enabled: free-threading needs a free-threaded build with it off")
+    require_gil_off()
+    shares = p.shares()
     with ExitStack() as stack:
-        workers = []
-        for _, limit in p.shares():
-            workers.append(LoopWorker(p.origin, p.variant, limit))
-            stack.callback(workers[-1].close)
-        yield lambda: run(p, workers)
+        loops = [stack.enter_context(LoopWorker(p.origin, p.variant, limit)) for _, limit in shares]
+
+        def share(k: int) -> list:
+            return loops[k].run(fan_out, p, *shares[k])
+
+        yield lambda: merge(one_thread_each(share, len(shares)), p.requests)

@@ -24,9 +24,6 @@ async def main(get: AsyncGet, p: Params) -> list[str]:
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    worker = LoopWorker(p.origin, "default", p.concurrency)
-    worker.runner.get_loop().set_default_executor(ThreadPoolExecutor(p.workers))
-    try:
+    with LoopWorker(p.origin, "default", p.concurrency) as worker:
+        worker.runner.get_loop().set_default_executor(ThreadPoolExecutor(p.workers))
         yield lambda: worker.run(main, p)
-    finally:
-        worker.close()
