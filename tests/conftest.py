@@ -24,6 +24,8 @@ def facts() -> Facts:
 
 
 def _concbench(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    if args[:1] == ("run",) and "--python" not in args:  # the interpreter under test, not every one found
+        args = (*args, "--python", sys.executable)
     return subprocess.run(
         [sys.executable, "-m", "concbench", *args], capture_output=True, text=True, timeout=timeout
     )

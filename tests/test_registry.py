@@ -1,6 +1,7 @@
 """n/a is a result with a reason: each rule, on synthetic facts and on this interpreter."""
 
 import dataclasses
+import json
 import sys
 
 from concbench.registry import Cell, cells, probe_modules, unavailable
@@ -63,3 +64,42 @@ def test_cells_expand_variants_and_carry_workers():
     assert [(c.model, c.variant) for c in got] == expected
     assert all(c.params["workers"] == 3 for c in got)
     assert got[1].id == "cpu_bound.asyncio/naive[tasks=16,span=5000,workers=3]"
+
+
+def test_sweeps_expand_and_sync_runs_once():
+    got = cells(
+        ["http_fanout"], ["sync", "threads"], full=False, workers=2, sweeps={"concurrency": [1, 10, 100]}
+    )
+    threads = [c for c in got if c.model == "threads" and c.variant == "default"]
+    assert [c.params["concurrency"] for c in threads] == [1, 10, 100]
+    sync = [c for c in got if c.model == "sync" and c.variant == "default"]
+    assert len(sync) == 1, "sync ignores concurrency: one baseline for the whole series"
+
+
+def test_workers_sweep_and_unknown_sweep():
+    import pytest
+
+    from concbench.registry import UnknownParam
+
+    got = cells(["cpu_bound"], ["threads"], full=False, workers=2, sweeps={"workers": [1, 2, 4]})
+    assert [c.params["workers"] for c in got] == [1, 2, 4]
+    with pytest.raises(UnknownParam, match="--sweep nope"):
+        cells(["cpu_bound"], ["threads"], full=False, workers=2, sweeps={"nope": [1]})
+
+
+def test_derive_finds_the_sync_baseline_across_a_sweep(facts):
+    from concbench.results import base_row, derive
+
+    series = cells(
+        ["http_fanout"], ["sync", "threads"], full=False, workers=2, sweeps={"concurrency": [5, 50]}
+    )
+    rows = []
+    for c in series:
+        if c.variant != "default":
+            continue
+        row = base_row(facts, c, "ok")
+        row.wall_s = 10.0 if c.model == "sync" else c.params["concurrency"] / 100
+        rows.append(row)
+    derive(rows)
+    speedups = {json.loads(r.params)["concurrency"]: r.speedup_vs_sync for r in rows if r.model == "threads"}
+    assert speedups == {5: 200.0, 50: 20.0}

@@ -56,6 +56,17 @@ def param(text: str) -> tuple[str, int]:
     return key, number
 
 
+def sweep(text: str) -> tuple[str, list[int]]:
+    key, sep, values = text.partition("=")
+    try:
+        numbers = [int(v) for v in values.split(",")]
+    except ValueError:
+        numbers = []
+    if not sep or not numbers or min(numbers) < 1:
+        raise argparse.ArgumentTypeError(f"expected KEY=N1,N2,... with every N >= 1, not {text!r}")
+    return key, numbers
+
+
 def cpu_count() -> int:
     return getattr(os, "process_cpu_count", os.cpu_count)() or 1
 
@@ -86,6 +97,10 @@ def configure_list(p: argparse.ArgumentParser) -> None:
     add_python(p)
 
 
+def configure_pythons(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--python", action="append", default=[], metavar="PATH", help="also look at this one")
+
+
 def configure_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workload", action="append", choices=sorted(WORKLOADS), help="repeatable; default: all")
     p.add_argument("--model", action="append", choices=list(MODELS), help="repeatable; default: all")
@@ -101,11 +116,25 @@ def configure_run(p: argparse.ArgumentParser) -> None:
         metavar="KEY=N",
         help="override a workload dimension",
     )
+    p.add_argument(
+        "--sweep",
+        type=sweep,
+        action="append",
+        default=[],
+        metavar="KEY=N1,N2,...",
+        help="a series of values of a dimension (e.g. concurrency=1,10,100 or workers=1,2,4,8)",
+    )
     p.add_argument("--timeout", type=positive_float, default=600.0, help="seconds per cell (default 600)")
     p.add_argument("--out", type=Path, help="results directory (default: results/<UTC timestamp>)")
     add_python(p)
     p.add_argument("--target", metavar="URL", help="HTTP workloads: a running server instead of our own")
     p.add_argument("--server-procs", type=positive_int, default=1, help="mock server processes (default 1)")
+
+
+def configure_merge(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="results directories to combine")
+    p.add_argument("--out", type=Path, required=True, help="the merged results directory (new)")
+    p.add_argument("--prefer", choices=["newest"], help="on a conflicting duplicate, keep the newest run")
 
 
 def configure_server(p: argparse.ArgumentParser) -> None:
@@ -115,6 +144,17 @@ def configure_server(p: argparse.ArgumentParser) -> None:
 
 def configure_plot(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", type=Path, help="a results directory written by `concbench run`")
+
+
+def cmd_pythons(args: argparse.Namespace, console: Console) -> int:
+    from concbench.pythons import discover, missing_families
+    from concbench.summary import pythons_table
+
+    found = discover(args.python)
+    console.print(pythons_table(found))
+    for family, how in missing_families(found).items():
+        console.print(f"{family}: not found; get it with {how}")
+    return 0
 
 
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
@@ -128,16 +168,22 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from concbench import orchestrate, plot, registry, summary, target
 
-    workloads = args.workload or list(WORKLOADS)
-    models = ["sync", *(m for m in (args.model or MODELS) if m != "sync")]  # speedups need sync
+    # null first (the harness's own cost, which later cells are judged against), sync first (speedups)
+    workloads = ["null", *(w for w in (args.workload or WORKLOADS) if w != "null")]
+    models = ["sync", *(m for m in (args.model or MODELS) if m != "sync")]
     try:  # every check that can refuse the input comes before anything is written
         cells = registry.cells(
-            workloads, models, full=args.mode == "full", workers=args.workers, overrides=dict(args.param)
+            workloads,
+            models,
+            full=args.mode == "full",
+            workers=args.workers,
+            overrides=dict(args.param),
+            sweeps=dict(args.sweep),
         )
         http_target = target.connect(args.target) if args.target else None
     except (registry.UnknownParam, target.BadTarget) as e:
         raise UsageError(str(e)) from e
-    pythons = probe_all(args.python)
+    pythons = probe_all(args.python or default_pythons())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     plan = orchestrate.Plan(
         cells=cells,
@@ -167,6 +213,19 @@ def cmd_plot(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_merge(args: argparse.Namespace, console: Console) -> int:
+    from concbench import merge
+
+    try:  # every source read and every conflict found before anything is written
+        sources = [merge.load(d) for d in args.dirs]
+        kept = merge.select(sources, prefer_newest=args.prefer == "newest")
+    except merge.MergeError as e:
+        raise UsageError(str(e)) from e
+    merge.write(sources, kept, writable_out(args.out))
+    console.print(f"merged {len(kept)} rows from {len(sources)} directories into {args.out}")
+    return 0
+
+
 def cmd_server(args: argparse.Namespace, console: Console) -> int:
     from concbench.servers import mockhttp
 
@@ -180,21 +239,50 @@ def cmd_server(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def default_pythons() -> list[str]:
+    """This interpreter, then every usable 3.14 and 3.14t found on this machine."""
+    from concbench.pythons import discover
+
+    found = [
+        f for f in discover() if not f.problem and f.family in ("3.14", "3.14t") and f.source != "current"
+    ]
+    current = sys.prefix
+    return [sys.executable, *(f.path for f in found if f.prefix != current)]
+
+
 def probe_all(pythons: list[str] | None):
+    """Facts of each interpreter; one without concbench gets a cached environment (envs.py) when
+    this is a concbench checkout, and is probed there."""
+    from concbench import envs
     from concbench.pythons import BadInterpreter, probe
     from concbench.registry import probe_modules
 
-    try:
-        return [probe(p, probe_modules()) for p in pythons or [sys.executable]]
-    except BadInterpreter as e:
-        raise UsageError(str(e)) from e
+    out = []
+    root = envs.project_root()
+    for python in pythons or [sys.executable]:
+        try:
+            facts = probe(python, probe_modules())
+            if not facts.imports["concbench"]["ok"] and root is not None:
+                facts = probe(envs.ensure(python, root, facts.id), probe_modules())
+        except BadInterpreter as e:
+            raise UsageError(str(e)) from e
+        except envs.EnvError as e:
+            raise UsageError(str(e)) from e
+        out.append(facts)
+    return out
 
 
 Configure = Callable[[argparse.ArgumentParser], None]
 COMMANDS: dict[str, tuple[str, Configure, Callable[[argparse.Namespace, Console], int]]] = {
+    "pythons": (
+        "the interpreters on this machine: version, build, usable or why not",
+        configure_pythons,
+        cmd_pythons,
+    ),
     "list": ("the matrix of workloads × models; which cells are n/a here and why", configure_list, cmd_list),
     "run": ("run cells under pyperf, verify them, write results and a chart", configure_run, cmd_run),
     "plot": ("bar charts (SVG and PNG) of a results directory", configure_plot, cmd_plot),
+    "merge": ("combine results directories (machines, CI jobs) into one", configure_merge, cmd_merge),
     "server": (
         "the mock HTTP server, standalone: prints its URL, stops on Ctrl-C",
         configure_server,

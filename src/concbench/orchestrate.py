@@ -169,6 +169,22 @@ def http_server(plan: Plan) -> Iterator[Server | None]:
         yield Server(t, target.capacity(t), references)
 
 
+NOISY_CV = 0.05
+OVERHEAD_FACTOR = 10
+
+
+def flag_noise(row: Row, harness: dict[str, dict]) -> None:
+    """Warn on an ok cell whose values scatter (CV > 5 %) or whose wall time is within 10× of the
+    harness's own cost (the null cell on the same interpreter)."""
+    if row.status != "ok" or row.workload == "null":
+        return
+    if row.cv is not None and row.cv > NOISY_CV:
+        add_note(row, f"noisy: CV {row.cv:.0%}")
+    fixed = harness.get(row.interpreter, {}).get("null_wall_s")
+    if fixed and row.wall_s < OVERHEAD_FACTOR * fixed:
+        add_note(row, f"within {OVERHEAD_FACTOR}× of the harness's own cost ({fixed * 1e6:.1f} µs)")
+
+
 def disk_limits(cells: list[Cell]) -> dict[str, dict]:
     """fio's figure for each case of the disk workloads (none without fio), keyed by params JSON."""
     limits: dict[str, dict] = {}
@@ -217,6 +233,8 @@ def run(plan: Plan, argv: list[str], on_cell: Callable[[str, Row], None]) -> lis
         },
     }
     rows: list[Row] = []
+    harness: dict[str, dict] = {}  # per interpreter: the null cell's wall time, the fixed cost of a call
+    manifest["harness"] = harness
     limits = disk_limits(plan.cells)
     if limits:
         manifest["disk"] = limits
@@ -232,6 +250,9 @@ def run(plan: Plan, argv: list[str], on_cell: Callable[[str, Row], None]) -> lis
                 else:
                     row = run_cell(facts, cell, plan, server if WORKLOADS[cell.workload].server else None)
                 row.fio_mb_s = limits.get(cell.params_json, {}).get("mb_per_s")
+                flag_noise(row, harness)
+                if cell.workload == "null" and row.status == "ok":
+                    harness[facts.id] = {"null_wall_s": row.wall_s, "null_cv": row.cv}
                 rows.append(row)
                 derive(rows)
                 write_csv(

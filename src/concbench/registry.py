@@ -7,6 +7,7 @@ this table plus the probed facts of an interpreter (`concbench.pythons`).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from concbench.suites.cpu_bound import workload as cpu_bound
 from concbench.suites.disk_io import workload as disk_io
 from concbench.suites.http_fanout import workload as http_fanout
 from concbench.suites.mixed import workload as mixed
+from concbench.suites.null import workload as null
 from concbench.suites.spawn import workload as spawn
 
 DEFAULT = "default"
@@ -32,6 +34,7 @@ class Model:
     free_threaded: bool = False  # needs a free-threaded build whose GIL is off at run time
     monkey_patch: bool = False  # gevent: patch the stdlib before anything else is imported
     concurrent: bool = True  # sync is not: one thing at a time by nature
+    ignores: tuple[str, ...] = ()  # dimensions that do not change what it does (sync: concurrency, workers)
     heartbeat: str = "thread"  # where its heartbeat runs: thread | greenlet | loop (the model's own)
 
 
@@ -65,7 +68,7 @@ class Workload:
 MODELS: dict[str, Model] = {
     m.name: m
     for m in (
-        Model("sync", "one thing after another", concurrent=False),
+        Model("sync", "one thing after another", concurrent=False, ignores=("concurrency", "workers")),
         Model("threads", "concurrent.futures.ThreadPoolExecutor"),
         Model("asyncio", "coroutines on one event loop", heartbeat="loop"),
         Model(
@@ -95,6 +98,14 @@ _BLOCKING = (Variant(imports=("urllib3",), client="urllib3"), Variant("httpx", (
 WORKLOADS: dict[str, Workload] = {
     w.name: w
     for w in (
+        Workload(
+            "null",
+            "a cell that does nothing: the harness's own fixed cost per call",
+            quick=null.QUICK,
+            full=null.FULL,
+            variants={"sync": _ONE},
+            ideal_s=null.ideal_s,
+        ),
         Workload(
             "cpu_bound",
             "count primes by trial division in K equal, disjoint ranges (pure Python)",
@@ -261,25 +272,39 @@ def cells(
     full: bool,
     workers: int,
     overrides: dict[str, int] | None = None,
+    sweeps: dict[str, list[int]] | None = None,
 ) -> list[Cell]:
     """Expand the selection into cells, sync first in each workload (others are relative to it).
 
-    `overrides` replace the quick/full value of a dimension in every workload that has it."""
-    overrides = overrides or {}
+    `overrides` replace the quick/full value of a dimension in every workload that has it; `sweeps`
+    run a series of values of a dimension (`workers` included), one cell per value. A model that
+    ignores a swept dimension (sync: concurrency, workers) runs once, at the first value."""
+    overrides, sweeps = overrides or {}, sweeps or {}
     known = {k for w in workloads for case in WORKLOADS[w].quick for k in case}
-    if unknown := sorted(set(overrides) - known):
-        raise UnknownParam(
-            f"--param {unknown[0]}: the selected workloads have only {', '.join(sorted(known))}"
-        )
-    out = []
+    for flag, keys in (("--param", overrides), ("--sweep", sweeps)):
+        if unknown := sorted(set(keys) - known - {"workers"}):
+            raise UnknownParam(
+                f"{flag} {unknown[0]}: the selected workloads have only {', '.join(sorted(known))}"
+            )
+    out: dict[tuple[str, str, str, str], Cell] = {}
     for w in workloads:
         wl = WORKLOADS[w]
         for case in wl.full if full else wl.quick:
-            params = {**case, **{k: v for k, v in overrides.items() if k in case}, "workers": workers}
-            for m in models:
-                for v in wl.variants.get(m, ()):
-                    out.append(Cell(w, m, v.name, params))
-    return out
+            base = {**case, **{k: v for k, v in overrides.items() if k in case}, "workers": workers}
+            swept = {k: vs for k, vs in sweeps.items() if k in base}
+            for values in itertools.product(*swept.values()):
+                params = {**base, **dict(zip(swept, values, strict=True))}
+                for m in models:
+                    own = {**params, **{k: vs[0] for k, vs in swept.items() if k in MODELS[m].ignores}}
+                    for v in wl.variants.get(m, ()):
+                        cell = Cell(w, m, v.name, own)
+                        out.setdefault((w, m, v.name, cell.params_json), cell)
+    return list(out.values())
+
+
+def baseline_params(params: dict[str, int]) -> dict[str, int]:
+    """The params of the sync cell a cell is compared with: without the dimensions sync ignores."""
+    return {k: v for k, v in params.items() if k not in MODELS["sync"].ignores}
 
 
 def variant(cell: Cell) -> Variant:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import platform
 import statistics
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -16,13 +17,14 @@ from pathlib import Path
 import pyperf
 
 from concbench.pythons import Facts
-from concbench.registry import DEFAULT, WORKLOADS, Cell, variant
+from concbench.registry import DEFAULT, WORKLOADS, Cell, baseline_params, variant
 
 
 @dataclass
 class Row:
     """One row of results.csv: one cell on one interpreter."""
 
+    machine: str  # hostname: results are per machine, merged by union
     interpreter: str
     interpreter_path: str
     python_version: str
@@ -78,6 +80,7 @@ TIMINGS = (
 
 def base_row(facts: Facts, cell: Cell, status: str, reason: str = "") -> Row:
     return Row(
+        machine=platform.node(),
         interpreter=facts.id,
         interpreter_path=facts.executable,
         python_version=facts.version,
@@ -129,6 +132,8 @@ def ok_row(facts: Facts, cell: Cell, raw: Path, out_dir: Path) -> Row:
     if count := WORKLOADS[cell.workload].bytes_moved:
         row.bytes_moved = count(cell.params)
         row.mb_per_s = row.bytes_moved / row.wall_s / 1e6
+    if row.workers > row.cores:
+        add_note(row, f"oversubscribed: {row.workers} workers on {row.cores} cores")
     if row.gil_reenabled:
         add_note(row, "GIL re-enabled during the cell: these are not free-threaded numbers")
     return row
@@ -147,13 +152,13 @@ def fail(row: Row, reason: str) -> None:
 
 def derive(rows: list[Row]) -> None:
     """Fill speedup_vs_sync, ideal_s and efficiency from the sync cell (default variant) of the group."""
-    sync = {
-        (r.interpreter, r.workload, r.params): r.wall_s
-        for r in rows
-        if r.model == "sync" and r.variant == DEFAULT and r.status == "ok"
-    }
+
+    def key(r: Row) -> tuple[str, str, str]:
+        return r.interpreter, r.workload, json.dumps(baseline_params(json.loads(r.params)), sort_keys=True)
+
+    sync = {key(r): r.wall_s for r in rows if r.model == "sync" and r.variant == DEFAULT and r.status == "ok"}
     for r in rows:
-        base = sync.get((r.interpreter, r.workload, r.params))
+        base = sync.get(key(r))
         if r.status != "ok" or base is None or WORKLOADS[r.workload].units:
             continue  # spawn cost is a price per unit: nothing to speed up
         r.speedup_vs_sync = base / r.wall_s
@@ -168,12 +173,15 @@ def write_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def write_csv(path: Path, rows: list[Row]) -> None:
+def write_csv(path: Path, rows: list[Row] | list[dict]) -> None:
+    """results.csv in the contract's column order (rows as Row, or as dicts read from a CSV)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in asdict(r).items()})
+        writer.writerow(
+            {k: ("" if v is None else v) for k, v in (asdict(r) if isinstance(r, Row) else r).items()}
+        )
     write_atomic(path, buf.getvalue())
 
 

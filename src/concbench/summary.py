@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from concbench.pythons import Facts
+from concbench.pythons import Facts, Found
 from concbench.registry import MODELS, WORKLOADS, Cell, Workload, unavailable
 from concbench.results import Row
 
@@ -31,6 +31,17 @@ def matrix_table(facts: Facts) -> Table:
                 reason = unavailable(Cell(wl.name, model, v.name, {}), facts)
                 here = f"[yellow]n/a[/]: {escape(reason)}" if reason else "[green]ok[/]"
                 table.add_row(wl.name, model, v.name, MODELS[model].summary, here)
+    return table
+
+
+def pythons_table(found: list[Found]) -> Table:
+    table = Table(title="Python interpreters on this machine")
+    for col in ("version", "build", "usable", "found by", "path"):
+        table.add_column(col)
+    for f in found:
+        build = "free-threaded" if f.free_threaded else ("GIL" if f.version else "")
+        usable = "[red]no[/]: " + escape(f.problem) if f.problem else "[green]yes[/]"
+        table.add_row(f.version, build, usable, f.source, f.path)
     return table
 
 
@@ -61,8 +72,15 @@ def _fmt(value: float | None, spec: str, suffix: str = "") -> str:
     return "" if value is None else format(value, spec) + suffix
 
 
+def seconds(x: float) -> str:
+    """A duration in the unit that fits it: 12.3 µs, 45.6 ms, 7.890 s."""
+    if x < 1e-3:
+        return f"{x * 1e6:.1f} µs"
+    return f"{x * 1e3:.1f} ms" if x < 1 else f"{x:.3f} s"
+
+
 def _wall(r: Row) -> str:
-    return "" if r.wall_s is None else f"{r.wall_s:.3f} ± {r.wall_stdev_s:.3f}"
+    return "" if r.wall_s is None else f"{seconds(r.wall_s)} ± {seconds(r.wall_stdev_s or 0.0)}"
 
 
 def _status(r: Row) -> str:
@@ -75,7 +93,7 @@ ALWAYS = lambda wl: True  # noqa: E731
 COLUMNS: list[Column] = [  # header, cell text, for which workloads
     ("model", lambda r: r.model, ALWAYS),
     ("variant", lambda r: r.variant, ALWAYS),
-    ("wall (s)", _wall, ALWAYS),
+    ("wall", _wall, ALWAYS),
     ("speedup", lambda r: _fmt(r.speedup_vs_sync, ".2f", "×"), lambda wl: wl.units is None),
     ("efficiency", lambda r: _fmt(r.efficiency, ".0%"), lambda wl: wl.units is None),
     ("CPU (s)", lambda r: _fmt(r.cpu_s, ".3f"), ALWAYS),

@@ -1,0 +1,1 @@
+"""Null: a cell that does nothing, to show what the harness itself costs."""

