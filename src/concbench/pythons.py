@@ -124,6 +124,7 @@ def discover(explicit: list[str] | None = None) -> list[Found]:
     unique: dict[tuple[str, bool], Found] = {}
     for f in looked:
         unique.setdefault((f.prefix or f.path, f.free_threaded), f)
+
     def order(f: Found) -> tuple:
         return f.problem != "", tuple(int(x) for x in f.version.split(".") if x.isdigit()), f.free_threaded
 
