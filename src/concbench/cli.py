@@ -45,18 +45,8 @@ def positive_float(text: str) -> float:
     return value
 
 
-def param(text: str) -> tuple[str, int]:
-    key, sep, value = text.partition("=")
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if not sep or number < 1:
-        raise argparse.ArgumentTypeError(f"expected KEY=N with N >= 1, not {text!r}")
-    return key, number
-
-
 def sweep(text: str) -> tuple[str, list[int]]:
+    """`KEY=N1,N2,...`, every N a whole number >= 1."""
     key, sep, values = text.partition("=")
     try:
         numbers = [int(v) for v in values.split(",")]
@@ -65,6 +55,14 @@ def sweep(text: str) -> tuple[str, list[int]]:
     if not sep or not numbers or min(numbers) < 1:
         raise argparse.ArgumentTypeError(f"expected KEY=N1,N2,... with every N >= 1, not {text!r}")
     return key, numbers
+
+
+def param(text: str) -> tuple[str, int]:
+    """`KEY=N`: a sweep of one value."""
+    key, numbers = sweep(text)
+    if len(numbers) != 1:
+        raise argparse.ArgumentTypeError(f"expected KEY=N (one value; --sweep takes several), not {text!r}")
+    return key, numbers[0]
 
 
 def cpu_count() -> int:
@@ -264,9 +262,7 @@ def probe_all(pythons: list[str] | None):
             facts = probe(python, probe_modules())
             if not facts.imports["concbench"]["ok"] and root is not None:
                 facts = probe(envs.ensure(python, root, facts.id), probe_modules())
-        except BadInterpreter as e:
-            raise UsageError(str(e)) from e
-        except envs.EnvError as e:
+        except (BadInterpreter, envs.EnvError) as e:
             raise UsageError(str(e)) from e
         out.append(facts)
     return out

@@ -217,6 +217,22 @@ def _cpu_model() -> str:
     return platform.processor()
 
 
+def one_cell(
+    facts: Facts, cell: Cell, plan: Plan, server: Server | None, limits: dict, harness: dict[str, dict]
+) -> Row:
+    """A cell's row: n/a with its reason, or run, with the disk limit and the noise notes beside it.
+    The null cell's time becomes the interpreter's harness cost for the cells after it."""
+    reason = unavailable(cell, facts) or foreign_reason(cell, server)
+    if reason:
+        return base_row(facts, cell, "n/a", reason)
+    row = run_cell(facts, cell, plan, server if WORKLOADS[cell.workload].server else None)
+    row.fio_mb_s = limits.get(cell.params_json, {}).get("mb_per_s")
+    flag_noise(row, harness)
+    if cell.workload == "null" and row.status == "ok":
+        harness[facts.id] = {"null_wall_s": row.wall_s, "null_cv": row.cv}
+    return row
+
+
 def run(plan: Plan, argv: list[str], on_cell: Callable[[str, Row], None]) -> list[Row]:
     """Run every cell of the plan on every interpreter; write manifest.json, raw/ and results.csv."""
     (plan.out / "raw").mkdir(parents=True, exist_ok=True)
@@ -244,15 +260,7 @@ def run(plan: Plan, argv: list[str], on_cell: Callable[[str, Row], None]) -> lis
         write_manifest(plan.out / "manifest.json", manifest)
         for facts in plan.pythons:
             for cell in plan.cells:
-                reason = unavailable(cell, facts) or foreign_reason(cell, server)
-                if reason:
-                    row = base_row(facts, cell, "n/a", reason)
-                else:
-                    row = run_cell(facts, cell, plan, server if WORKLOADS[cell.workload].server else None)
-                row.fio_mb_s = limits.get(cell.params_json, {}).get("mb_per_s")
-                flag_noise(row, harness)
-                if cell.workload == "null" and row.status == "ok":
-                    harness[facts.id] = {"null_wall_s": row.wall_s, "null_cv": row.cv}
+                row = one_cell(facts, cell, plan, server, limits, harness)
                 rows.append(row)
                 derive(rows)
                 write_csv(
