@@ -25,6 +25,12 @@ Get = Callable[[str], Response]
 AsyncGet = Callable[[str], Awaitable[Response]]
 
 
+def origin_of(url: str) -> str:
+    """`http://host:port` of a URL: what the clients are opened on (paths carry the rest)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def host_port(origin: str) -> tuple[str, int]:
     parts = urlsplit(origin)
     return parts.hostname or "127.0.0.1", parts.port or 80

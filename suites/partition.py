@@ -14,3 +14,10 @@ def merge(parts: Sequence[Sequence], n: int) -> list:
     for k, part in enumerate(parts):
         out[k :: len(parts)] = part
     return out
+
+
+def with_limits(n: int, workers: int, limit: int) -> list[tuple[list[int], int]]:
+    """(item indices, in-flight limit) per worker: `interleave`, with `limit` split as evenly as it
+    goes, so that the workers together never have more than `limit` in flight."""
+    w = min(workers, limit)
+    return [(indices, limit // w + (k < limit % w)) for k, indices in enumerate(interleave(n, w))]

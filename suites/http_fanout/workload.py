@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from concbench.servers.content import body
 
-from ..clients import AsyncGet, Get, gather_limited
-from ..partition import interleave
+from ..clients import AsyncGet, Get, gather_limited, origin_of
+from ..partition import with_limits
 
 QUICK = [{"requests": 100, "concurrency": 50, "latency_ms": 50, "size": 1024}]
 FULL = [{"requests": 1000, "concurrency": 100, "latency_ms": 20, "size": 1024}]
@@ -38,15 +38,11 @@ class Params:
 
     @property
     def origin(self) -> str:
-        parts = urlsplit(self.url)
-        return f"{parts.scheme}://{parts.netloc}"
+        return origin_of(self.url)
 
     def shares(self) -> list[tuple[list[int], int]]:
-        """For models with one client per worker: (request indices, in-flight limit) per worker.
-
-        Every w-th request, and C split as evenly as it goes, so the total stays C."""
-        w, c = min(self.workers, self.concurrency), self.concurrency
-        return [(indices, c // w + (k < c % w)) for k, indices in enumerate(interleave(self.requests, w))]
+        """(request indices, in-flight limit) per worker, for the models with a client per worker."""
+        return with_limits(self.requests, self.workers, self.concurrency)
 
 
 def fetched(status: int, data: bytes, t0: float) -> Fetched:

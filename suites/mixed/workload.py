@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from concbench.servers.content import document
 
-from ..clients import AsyncGet, Get, Response, gather_limited
+from ..clients import AsyncGet, Get, Response, gather_limited, origin_of
 from ..cpu_bound.workload import BASE, count_primes
-from ..partition import interleave
+from ..partition import with_limits
 
 QUICK = [{"requests": 100, "concurrency": 25, "latency_ms": 20, "span": 500}]  # ~3 ms of CPU an item
 FULL = [{"requests": 1000, "concurrency": 100, "latency_ms": 20, "span": 500}]
@@ -40,8 +40,7 @@ class Params:
 
     @property
     def origin(self) -> str:
-        parts = urlsplit(self.url)
-        return f"{parts.scheme}://{parts.netloc}"
+        return origin_of(self.url)
 
     def path(self, i: int) -> str:
         return f"{urlsplit(self.url).path}/doc/{i}?delay_ms={self.latency_ms}"
@@ -50,9 +49,8 @@ class Params:
         return Path(self.dir) / f"{i}.json"
 
     def shares(self) -> list[tuple[list[int], int]]:
-        """(item indices, in-flight limit) per worker, C split so that the total stays C."""
-        w, c = min(self.workers, self.concurrency), self.concurrency
-        return [(indices, c // w + (k < c % w)) for k, indices in enumerate(interleave(self.requests, w))]
+        """(request indices, in-flight limit) per worker, for the models with a client per worker."""
+        return with_limits(self.requests, self.workers, self.concurrency)
 
 
 def transform(doc: dict, span: int) -> bytes:
