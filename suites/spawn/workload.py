@@ -49,7 +49,8 @@ def reference(p: Params) -> list[int]:
 
 
 def units(params: dict[str, int], model: str) -> int:
-    return params["heavy_units"] if model in HEAVY else params["units"]
+    """How many units a cell of `model` starts per call (the same rule as `Params.n`)."""
+    return Params(**params, model=model).n
 
 
 def block(ready, release) -> None:
