@@ -37,8 +37,8 @@ from concbench.usage import EXTRA, HOOK, LATENCIES  # noqa: E402
 from concbench.verify import check, digest  # noqa: E402
 
 PYPERF_OPTIONS = {  # macro workloads: loops=1 always (see the Runner below)
-    "quick": ("--processes", "2", "--values", "2", "--warmups", "1"),
-    "full": ("--processes", "4", "--values", "3", "--warmups", "1"),
+    "quick": ("--processes", "1", "--values", "3", "--warmups", "1"),
+    "full": ("--processes", "3", "--values", "3", "--warmups", "1"),
 }
 
 

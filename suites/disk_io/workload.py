@@ -15,12 +15,12 @@ from pathlib import Path
 from concbench.servers.content import body
 
 QUICK = [  # small files, large files, small files with fsync
-    {"files": 1024, "size": 4096, "fsync": 0},
+    {"files": 512, "size": 4096, "fsync": 0},
     {"files": 32, "size": 1 << 20, "fsync": 0},
     {"files": 64, "size": 4096, "fsync": 1},
 ]
 FULL = [
-    {"files": 2048, "size": 4096, "fsync": 0},
+    {"files": 1024, "size": 4096, "fsync": 0},
     {"files": 64, "size": 1 << 20, "fsync": 0},
     {"files": 256, "size": 4096, "fsync": 1},
 ]

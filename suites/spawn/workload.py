@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 QUICK = [{"units": 2000, "alive": 2000, "heavy_units": 10, "heavy_alive": 4}]
-FULL = [{"units": 20000, "alive": 10000, "heavy_units": 40, "heavy_alive": 8}]
+FULL = [{"units": 4000, "alive": 4000, "heavy_units": 20, "heavy_alive": 8}]
 HEAVY = {"subinterpreters", "multiprocessing"}
 
 Run = Callable[[], list[int]]
