@@ -1,6 +1,7 @@
 """End to end: `concbench run --workload cpu_bound --quick` writes the results contract."""
 
 import csv
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ import pytest
 
 from concbench.orchestrate import Plan, run_cell
 from concbench.registry import MODELS, Cell
+from concbench.results import base_row
+from concbench.summary import findings
 
 CONTRACT = (
     "interpreter python_version gil_disabled_build gil_enabled_runtime workload model variant params status "
@@ -158,3 +161,17 @@ def test_fio_measures_the_same_bytes():
         <= got["mb_per_s"]
         <= max(got["write_mb_s"], got["read_mb_s"])
     )
+
+
+def test_gil_audit_names_the_cells_that_re_enabled_the_gil(facts):
+    cell = Cell("cpu_bound", "threads", "default", {"workers": 2})
+    ft = dataclasses.replace(facts, gil_disabled_build=True)
+    clean, dirty = base_row(ft, cell, "ok"), base_row(ft, cell, "ok")
+    clean.gil_enabled_runtime, clean.gil_reenabled = False, False
+    dirty.gil_enabled_runtime, dirty.gil_reenabled = True, True
+    assert findings([clean]) == [f"GIL audit, {ft.id}: 1 cells ran; the GIL was off throughout"]
+    (line,) = findings([clean, dirty])
+    assert "re-enabled by 1" in line and "cpu_bound.threads/default" in line
+    assert findings([base_row(ft, cell, "n/a")]) == [
+        f"GIL audit, {ft.id}: 0 cells ran; the GIL was off throughout"
+    ]

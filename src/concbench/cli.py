@@ -195,6 +195,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     with summary.progress(console, total=len(plan.cells) * len(plan.pythons)) as on_cell:
         rows = orchestrate.run(plan, sys.argv, on_cell)
     summary.print_tables(console, rows)
+    for line in summary.findings(rows):
+        console.print(line)
     for chart in plot.plot(plan.out):
         console.print(f"chart: {chart}")
     console.print(f"results: {plan.out}")

@@ -25,7 +25,17 @@ from concbench import __version__, fio, target
 from concbench.cell import command
 from concbench.pythons import Facts
 from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
-from concbench.results import Row, add_note, base_row, derive, fail, ok_row, write_csv, write_manifest
+from concbench.results import (
+    NOISY_CV,
+    Row,
+    add_note,
+    base_row,
+    derive,
+    fail,
+    ok_row,
+    write_csv,
+    write_manifest,
+)
 from concbench.target import Target
 from concbench.verify import server_counts
 
@@ -169,7 +179,6 @@ def http_server(plan: Plan) -> Iterator[Server | None]:
         yield Server(t, target.capacity(t), references)
 
 
-NOISY_CV = 0.05
 OVERHEAD_FACTOR = 10
 
 

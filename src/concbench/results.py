@@ -19,6 +19,8 @@ import pyperf
 from concbench.pythons import Facts
 from concbench.registry import DEFAULT, WORKLOADS, Cell, baseline_params, variant
 
+NOISY_CV = 0.05  # a cell whose values scatter more than this is noted as noisy
+
 
 @dataclass
 class Row:

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from concbench.pythons import Facts, Found
 from concbench.registry import MODELS, WORKLOADS, Cell, Workload, unavailable
-from concbench.results import Row
+from concbench.results import NOISY_CV, Row
 
 STATUS_STYLE = {"ok": "green", "n/a": "yellow", "failed": "bold red"}
 
@@ -125,3 +125,18 @@ def print_tables(console: Console, rows: list[Row]) -> None:
         for r in group:
             table.add_row(*(text(r) for _, text, _ in columns))
         console.print(table)
+
+
+def findings(rows: list[Row]) -> list[str]:
+    """The lines under the tables: the GIL audit of each free-threaded interpreter, noisy cells."""
+    lines = []
+    for interp in sorted({r.interpreter for r in rows if r.gil_disabled_build}):
+        ran = [r for r in rows if r.interpreter == interp and r.gil_enabled_runtime is not None]
+        back = [f"{r.workload}.{r.model}/{r.variant}" for r in ran if r.gil_reenabled]
+        verdict = f"[bold red]re-enabled by {len(back)}[/]: {', '.join(back)}" if back else "off throughout"
+        lines.append(f"GIL audit, {interp}: {len(ran)} cells ran; the GIL was {verdict}")
+    noisy = [r for r in rows if r.status == "ok" and r.cv is not None and r.cv > NOISY_CV]
+    if noisy:
+        head = f"[yellow]{len(noisy)} cells are noisy (CV > {NOISY_CV:.0%})[/]"
+        lines.append(f"{head}: {', '.join(f'{r.workload}.{r.model}/{r.variant}' for r in noisy)}")
+    return lines
