@@ -144,6 +144,53 @@ def configure_plot(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", type=Path, help="a results directory written by `concbench run`")
 
 
+def configure_report(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", type=Path, help="a results directory")
+    p.add_argument("other", type=Path, nargs="?", help="a second one: adds a comparison (B = this one)")
+    p.add_argument("-o", "--out", type=Path, help="the HTML file (default: DIR/report.html)")
+
+
+def configure_compare(p: argparse.ArgumentParser) -> None:
+    p.add_argument("a", type=Path, metavar="A", help="the baseline results directory")
+    p.add_argument("b", type=Path, metavar="B", help="the results directory compared with A")
+
+
+def load_results(path: Path):
+    from concbench.report.data import NotResults, load
+
+    try:
+        return load(path)
+    except NotResults as e:
+        raise UsageError(str(e)) from e
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from concbench.compare import compare
+    from concbench.report import page
+
+    res = load_results(args.dir)
+    cmp = compare(res, load_results(args.other)) if args.other else None
+    out = args.out or args.dir / "report.html"
+    if not out.parent.is_dir():
+        raise UsageError(f"-o {out}: directory {out.parent} does not exist")
+    console.print(f"report: {page.write(res, out, cmp)}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace, console: Console) -> int:
+    from concbench.compare import compare
+    from concbench.summary import comparison_table
+
+    cmp = compare(load_results(args.a), load_results(args.b))
+    if not cmp.ratios:
+        raise UsageError(f"{args.a} and {args.b} have no ok cell in common")
+    console.print(comparison_table(cmp))
+    for by in ("model", "interpreter"):
+        means = ", ".join(f"{k} {v:.3f}" for k, v in cmp.geomean(by).items())
+        console.print(f"geometric mean of B/A per {by}: {means}")
+    return 0
+
+
 def cmd_pythons(args: argparse.Namespace, console: Console) -> int:
     from concbench.pythons import discover, missing_families
     from concbench.summary import pythons_table
@@ -281,6 +328,8 @@ COMMANDS: dict[str, tuple[str, Configure, Callable[[argparse.Namespace, Console]
     "run": ("run cells under pyperf, verify them, write results and a chart", configure_run, cmd_run),
     "plot": ("bar charts (SVG and PNG) of a results directory", configure_plot, cmd_plot),
     "merge": ("combine results directories (machines, CI jobs) into one", configure_merge, cmd_merge),
+    "report": ("one self-contained HTML report of a results directory", configure_report, cmd_report),
+    "compare": ("B's wall time over A's per cell, with significance", configure_compare, cmd_compare),
     "server": (
         "the mock HTTP server, standalone: prints its URL, stops on Ctrl-C",
         configure_server,

@@ -6,11 +6,15 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from concbench.compare import Comparison
 
 from concbench.pythons import Facts, Found
 from concbench.registry import MODELS, WORKLOADS, Cell, Workload, unavailable
@@ -140,3 +144,21 @@ def findings(rows: list[Row]) -> list[str]:
         head = f"[yellow]{len(noisy)} cells are noisy (CV > {NOISY_CV:.0%})[/]"
         lines.append(f"{head}: {', '.join(f'{r.workload}.{r.model}/{r.variant}' for r in noisy)}")
     return lines
+
+
+def comparison_table(cmp: Comparison) -> Table:
+    table = Table(title=escape(f"B / A wall time: A = {cmp.a}, B = {cmp.b}"))
+    for col in ("interpreter", "workload", "model", "params", "A", "B", "B / A", "significance"):
+        table.add_column(col, justify="right" if col in ("A", "B", "B / A") else "left")
+    for r in cmp.ratios:
+        table.add_row(
+            r.interpreter,
+            r.workload,
+            r.label,
+            escape(r.case),
+            seconds(r.a_wall_s),
+            seconds(r.b_wall_s),
+            f"{r.ratio:.3f}",
+            r.verdict,
+        )
+    return table

@@ -1,0 +1,54 @@
+"""The comparisons a report makes: cells of one interpreter, workload and params, with their sync
+baseline, and a model's best variant in such a group."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pandas as pd
+
+from concbench.registry import DEFAULT, baseline_params
+
+NOT_JOBS = ("null", "spawn")  # the harness's cost and a price per unit: nothing to recommend
+
+
+def ok(df: pd.DataFrame) -> pd.DataFrame:
+    return df[(df.status == "ok") & df.wall_s.notna()]
+
+
+def _baseline_key(params: str) -> str:
+    return json.dumps(baseline_params(json.loads(params)), sort_keys=True)
+
+
+def baseline(df: pd.DataFrame, row: pd.Series) -> pd.Series | None:
+    """The ok sync (default variant) cell that `row` is compared with."""
+    sync = ok(df)
+    sync = sync[
+        (sync.interpreter == row.interpreter)
+        & (sync.workload == row.workload)
+        & (sync.model == "sync")
+        & (sync.variant == DEFAULT)
+    ]
+    sync = sync[[_baseline_key(p) == _baseline_key(row.params) for p in sync.params]]
+    return None if sync.empty else sync.iloc[0]
+
+
+def groups(df: pd.DataFrame) -> Iterator[tuple[str, str, str, pd.DataFrame]]:
+    """(interpreter, workload, params, ok cells) per group of cells doing the same job, sync included
+    in every group of a sweep over a dimension it ignores; null and spawn are not jobs."""
+    cells = ok(df)
+    cells = cells[~cells.workload.isin(NOT_JOBS)]
+    for (interp, workload, params), group in cells.groupby(["interpreter", "workload", "params"], sort=False):
+        if (group.model == "sync").all() and len(
+            cells[(cells.interpreter == interp) & (cells.workload == workload) & (cells.model != "sync")]
+        ):
+            continue  # sync alone: its cells join the groups of the sweep below
+        sync = cells[(cells.interpreter == interp) & (cells.workload == workload) & (cells.model == "sync")]
+        sync = sync[[_baseline_key(p) == _baseline_key(params) for p in sync.params]]
+        yield interp, workload, params, pd.concat([sync, group[group.model != "sync"]])
+
+
+def best_per_model(group: pd.DataFrame) -> pd.DataFrame:
+    """Each model's fastest variant in a group, fastest model first."""
+    return group.sort_values("wall_s").drop_duplicates("model")

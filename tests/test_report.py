@@ -1,0 +1,245 @@
+"""The report's judgements: claims, recommendations and comparisons flip when the numbers do."""
+
+import pandas as pd
+import pytest
+
+from concbench.compare import compare
+from concbench.report import claims
+from concbench.report.data import Results, typed
+from concbench.report.recommend import recommend
+from concbench.results import COLUMNS
+
+GIL, FT = "cpython-3.14.7", "cpython-3.14.7t"
+
+
+def cell(workload: str, label: str, wall: float = 1.0, interp: str = GIL, **kw) -> dict:
+    """A results.csv row (as strings and numbers), values tight around `wall` unless given."""
+    model, _, variant = label.partition("/")
+    row = {c: "" for c in COLUMNS}
+    row |= {
+        "interpreter": interp,
+        "gil_disabled_build": interp == FT,
+        "gil_enabled_runtime": interp != FT,
+        "workload": workload,
+        "model": model,
+        "variant": variant or "default",
+        "params": '{"workers":2}',
+        "workers": 2,
+        "cores": 2,
+        "status": "ok",
+        "mp_start_method": "forkserver",
+        "wall_s": wall,
+        "samples": [wall * 0.99, wall, wall * 1.01],
+    }
+    return row | kw
+
+
+def frame(*cells: dict) -> pd.DataFrame:
+    return typed(pd.DataFrame(list(cells)))
+
+
+def verdict(claim, *cells: dict) -> str:
+    return claim(frame(*cells)).verdict
+
+
+def test_aiofiles_claim_flips_when_aiofiles_beats_to_thread():
+    sync = cell("disk_io", "sync", 0.07)
+    assert (
+        verdict(
+            claims.aiofiles_is_a_thread_pool,
+            sync,
+            cell("disk_io", "asyncio/aiofiles", 0.8),
+            cell("disk_io", "asyncio/to_thread", 0.3),
+        )
+        == claims.SUPPORTED
+    )
+    assert (
+        verdict(
+            claims.aiofiles_is_a_thread_pool,
+            sync,
+            cell("disk_io", "asyncio/aiofiles", 0.1),
+            cell("disk_io", "asyncio/to_thread", 0.3),
+        )
+        == claims.CONTRADICTED
+    )
+    assert verdict(claims.aiofiles_is_a_thread_pool, sync) == claims.NOT_MEASURED
+
+
+def test_within_noise_is_not_a_difference():
+    noisy = [0.1, 0.3, 0.5]  # mean 0.3, like to_thread's
+    to_thread = cell("disk_io", "asyncio/to_thread", 0.3, samples=[0.2, 0.3, 0.4])
+    aio = cell("disk_io", "asyncio/aiofiles", 0.28, samples=noisy)
+    assert verdict(claims.aiofiles_is_a_thread_pool, aio, to_thread) == claims.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("naive", "offloaded", "expected"), [(300, 50, "supported"), (60, 50, "contradicted")]
+)
+def test_blocking_the_loop(naive, offloaded, expected):
+    v = claims.blocking_the_loop(
+        frame(
+            cell("mixed", "asyncio/naive", loop_lag_p99_ms=naive),
+            cell("mixed", "asyncio/offloaded", loop_lag_p99_ms=offloaded),
+        )
+    )
+    assert v.verdict == expected and f"{naive:.1f} ms naive" in v.evidence[0]
+
+
+def test_async_single_request_needs_concurrency_one():
+    c1 = '{"concurrency":1,"requests":100,"workers":2}'
+    sync = cell("http_fanout", "sync", 1.0, params=c1)
+    assert (
+        verdict(claims.async_single_request, sync, cell("http_fanout", "asyncio", 1.05, params=c1))
+        == "supported"
+    )
+    assert (
+        verdict(claims.async_single_request, sync, cell("http_fanout", "asyncio", 0.5, params=c1))
+        == "contradicted"
+    )
+    c50 = '{"concurrency":50,"requests":100,"workers":2}'
+    v = claims.async_single_request(frame(sync, cell("http_fanout", "asyncio", 0.05, params=c50)))
+    assert v.verdict == claims.NOT_MEASURED and "--sweep concurrency=1" in v.why
+
+
+def test_threads_under_the_gil():
+    sync = cell("cpu_bound", "sync", 0.35)
+    same = cell("cpu_bound", "threads", 0.35, speedup_vs_sync=1.0)
+    fast = cell("cpu_bound", "threads", 0.18, speedup_vs_sync=1.94)
+    assert verdict(claims.threads_under_the_gil, sync, same) == claims.SUPPORTED
+    assert verdict(claims.threads_under_the_gil, sync, fast) == claims.CONTRADICTED
+    ft_only = cell("cpu_bound", "threads", 0.18, FT, speedup_vs_sync=1.94)
+    assert verdict(claims.threads_under_the_gil, ft_only) == claims.NOT_MEASURED
+
+
+def test_free_threading_scales_only_with_the_gil_off():
+    good = cell("cpu_bound", "freethreading", 0.22, FT, speedup_vs_sync=1.9, efficiency=0.95)
+    poor = cell("cpu_bound", "threads", 0.4, FT, speedup_vs_sync=1.0, efficiency=0.5)
+    assert verdict(claims.free_threading_scales, good) == claims.SUPPORTED
+    assert verdict(claims.free_threading_scales, good, poor) == claims.CONTRADICTED
+    gil_back = cell(
+        "cpu_bound", "threads", 0.22, FT, gil_enabled_runtime=True, speedup_vs_sync=1.9, efficiency=0.95
+    )
+    assert verdict(claims.free_threading_scales, gil_back) == claims.NOT_MEASURED
+
+
+def _spawn(thread: float, interp: float, process: float) -> list[dict]:
+    return [
+        cell("cpu_bound", "subinterpreters", 0.2, speedup_vs_sync=1.8, efficiency=0.9),
+        cell("spawn", "threads", us_per_unit=thread, mem_kb_per_unit=20.0),
+        cell("spawn", "subinterpreters/create", us_per_unit=interp),
+        cell("spawn", "multiprocessing/forkserver", us_per_unit=process),
+        cell("spawn", "multiprocessing/fork", us_per_unit=1.0),  # not the default start method here
+    ]
+
+
+def test_subinterpreters_start_cost_is_compared_with_the_default_start_method():
+    assert verdict(claims.subinterpreters_in_between, *_spawn(60, 5000, 20000)) == claims.SUPPORTED
+    v = claims.subinterpreters_in_between(frame(*_spawn(60, 13000, 3000)))
+    assert v.verdict == claims.CONTRADICTED and "forkserver" in v.why
+
+
+def test_coroutines_are_lighter():
+    thread = cell("spawn", "threads", us_per_unit=60.0, mem_kb_per_unit=20.0)
+    assert (
+        verdict(
+            claims.coroutines_are_lighter,
+            thread,
+            cell("spawn", "asyncio", us_per_unit=5.0, mem_kb_per_unit=1.0),
+        )
+        == claims.SUPPORTED
+    )
+    assert (
+        verdict(
+            claims.coroutines_are_lighter,
+            thread,
+            cell("spawn", "asyncio", us_per_unit=5.0, mem_kb_per_unit=30.0),
+        )
+        == claims.CONTRADICTED
+    )
+
+
+def test_gevent_keeps_up_and_says_where_it_was_n_a():
+    asyncio = cell("http_fanout", "asyncio", 0.050)
+    assert verdict(claims.gevent_keeps_up, asyncio, cell("http_fanout", "gevent", 0.054)) == claims.SUPPORTED
+    assert (
+        verdict(claims.gevent_keeps_up, asyncio, cell("http_fanout", "gevent", 0.100)) == claims.CONTRADICTED
+    )
+    na = cell(
+        "http_fanout",
+        "gevent",
+        interp=FT,
+        samples=[],
+        status="n/a",
+        reason="importing gevent re-enables the GIL",
+        wall_s="",
+    )
+    v = claims.gevent_keeps_up(frame(na))
+    assert v.verdict == claims.NOT_MEASURED and "re-enables the GIL" in v.evidence[0]
+
+
+def test_library_matters_more_than_model():
+    models = [cell("http_fanout", "asyncio", 0.050), cell("http_fanout", "threads", 0.060)]
+    slow_httpx = cell("http_fanout", "asyncio/httpx", 0.350)
+    assert verdict(claims.library_matters, *models, slow_httpx) == claims.SUPPORTED
+    close_httpx = cell("http_fanout", "asyncio/httpx", 0.052)
+    slow_model = cell("http_fanout", "threads", 0.5)
+    assert verdict(claims.library_matters, models[0], slow_model, close_httpx) == claims.CONTRADICTED
+
+
+def test_every_claim_has_a_verdict_on_an_empty_run():
+    verdicts = claims.check(frame(cell("null", "sync", 1e-6)))
+    assert len(verdicts) == len(claims.CLAIMS) and {v.verdict for v in verdicts} == {claims.NOT_MEASURED}
+    assert all(v.why for v in verdicts)
+
+
+def test_recommendation_margin_and_noise():
+    sync = cell("cpu_bound", "sync", 0.35)
+    mp = cell("cpu_bound", "multiprocessing", 0.18)
+    sub = cell("cpu_bound", "subinterpreters", 0.19, samples=[0.15, 0.19, 0.23])
+    threads = cell("cpu_bound", "threads", 0.36)
+    (pick,) = recommend(frame(sync, mp, sub, threads))
+    assert (pick.best, pick.runner_up) == ("multiprocessing", "subinterpreters")
+    assert pick.verdict.startswith("within noise")
+    (pick,) = recommend(frame(sync, mp, threads))
+    assert pick.runner_up == "sync" and pick.verdict == f"{0.35 / 0.18 - 1:.0%} ahead"
+
+
+def test_recommendation_takes_each_models_best_variant_and_sync_into_sweep_groups():
+    c1, c10 = '{"concurrency":1,"workers":2}', '{"concurrency":10,"workers":2}'
+    rows = [
+        cell("http_fanout", "sync", 1.0, params=c1),
+        cell("http_fanout", "asyncio", 1.02, params=c1),
+        cell("http_fanout", "asyncio", 0.11, params=c10),
+        cell("http_fanout", "asyncio/httpx", 0.30, params=c10),
+        cell("http_fanout", "threads", 0.12, params=c10),
+    ]
+    picks = {p.case: p for p in recommend(frame(*rows))}
+    assert picks["http_fanout[concurrency=1, workers=2]"].best == "sync"
+    ten = picks["http_fanout[concurrency=10, workers=2]"]
+    assert (ten.best, ten.runner_up) == ("asyncio", "threads")
+
+
+def test_compare_ratios_significance_and_geometric_means():
+    a = Results(
+        "A",
+        {},
+        frame(
+            cell("cpu_bound", "sync", 1.0), cell("cpu_bound", "threads", 1.0), cell("cpu_bound", "trio", 1.0)
+        ),
+    )
+    b = Results(
+        "B",
+        {},
+        frame(
+            cell("cpu_bound", "sync", 0.5),
+            cell("cpu_bound", "threads", 1.0, samples=[0.9, 1.0, 1.1]),
+            cell("http_fanout", "sync", 1.0),
+        ),
+    )
+    cmp = compare(a, b)
+    ratios = {r.label: r for r in cmp.ratios}
+    assert ratios["sync"].ratio == 0.5 and ratios["sync"].verdict == "2.00× faster"
+    assert ratios["threads"].verdict == "not significant"
+    assert (cmp.only_a, cmp.only_b) == (1, 1)
+    assert cmp.geomean("interpreter")[GIL] == pytest.approx(0.5**0.5)
+    assert cmp.geomean("model") == {"sync": 0.5, "threads": 1.0}
