@@ -38,3 +38,17 @@ def test_tox_envs_cover_the_interpreters():
     assert {"py311", "py314", "py314t"} <= set(envs)
     assert tox["tox"]["skip_missing_interpreters"] == "true"
     assert "pytest" in tox["testenv"]["commands"]
+    assert "concbench run --quick" in tox["testenv:bench"]["commands"]
+    assert "concbench report results/reference" in tox["testenv:report"]["commands"]
+
+
+def test_bench_workflow_is_a_valid_github_workflow():
+    """It cannot run here; check-jsonschema validates it against GitHub's schema, offline."""
+    workflow = ROOT / ".github" / "workflows" / "bench.yml"
+    tool = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or "check-jsonschema"
+    proc = subprocess.run(
+        [tool, "--builtin-schema", "vendor.github-workflows", str(workflow)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = workflow.read_text()
+    assert '["3.14", "3.14t"]' in text and "concbench merge" in text and "concbench report" in text

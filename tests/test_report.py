@@ -73,7 +73,7 @@ def test_within_noise_is_not_a_difference():
 
 
 @pytest.mark.parametrize(
-    ("naive", "offloaded", "expected"), [(300, 50, "supported"), (60, 50, "contradicted")]
+    ("naive", "offloaded", "expected"), [(300, 50, "supported"), (55, 50, "contradicted")]
 )
 def test_blocking_the_loop(naive, offloaded, expected):
     v = claims.blocking_the_loop(
