@@ -42,26 +42,11 @@ def verdict(claim, *cells: dict) -> str:
     return claim(frame(*cells)).verdict
 
 
-def test_aiofiles_claim_flips_when_aiofiles_beats_to_thread():
-    sync = cell("disk_io", "sync", 0.07)
-    assert (
-        verdict(
-            claims.aiofiles_is_a_thread_pool,
-            sync,
-            cell("disk_io", "asyncio/aiofiles", 0.8),
-            cell("disk_io", "asyncio/to_thread", 0.3),
-        )
-        == claims.SUPPORTED
-    )
-    assert (
-        verdict(
-            claims.aiofiles_is_a_thread_pool,
-            sync,
-            cell("disk_io", "asyncio/aiofiles", 0.1),
-            cell("disk_io", "asyncio/to_thread", 0.3),
-        )
-        == claims.CONTRADICTED
-    )
+@pytest.mark.parametrize(("aiofiles", "expected"), [(0.8, claims.SUPPORTED), (0.1, claims.CONTRADICTED)])
+def test_aiofiles_claim_flips_when_aiofiles_beats_to_thread(aiofiles, expected):
+    sync, to_thread = cell("disk_io", "sync", 0.07), cell("disk_io", "asyncio/to_thread", 0.3)
+    aio = cell("disk_io", "asyncio/aiofiles", aiofiles)
+    assert verdict(claims.aiofiles_is_a_thread_pool, sync, aio, to_thread) == expected
     assert verdict(claims.aiofiles_is_a_thread_pool, sync) == claims.NOT_MEASURED
 
 

@@ -30,6 +30,16 @@ class Verdict:
     why: str = ""
     evidence: list[str] = field(default_factory=list)
 
+    def settle(self, against: list[str], contradicted: str, supported: str, missing: str) -> Verdict:
+        """Not measured without evidence; contradicted where `against` names places; else supported."""
+        if not self.evidence:
+            self.why = missing
+        elif against:
+            self.verdict, self.why = CONTRADICTED, f"{contradicted} on {', '.join(against)}"
+        else:
+            self.verdict, self.why = SUPPORTED, supported
+        return self
+
 
 def _cells(df: pd.DataFrame, workload: str, label: str) -> pd.DataFrame:
     cells = ok(df)
@@ -58,12 +68,8 @@ def aiofiles_is_a_thread_pool(df: pd.DataFrame) -> Verdict:
     """Supported when asyncio/aiofiles is nowhere significantly faster than asyncio/to_thread (the
     same thread hand-off, without the library), contradicted when it is somewhere."""
     v = Verdict("File I/O in asyncio is a thread pool underneath (aiofiles vs to_thread vs sync)")
-    pairs = _pair(df, "disk_io", "asyncio/aiofiles", "asyncio/to_thread")
-    if not pairs:
-        v.why = "no disk_io cell with both asyncio/aiofiles and asyncio/to_thread ran"
-        return v
     faster = []
-    for aio, thread in pairs:
+    for aio, thread in _pair(df, "disk_io", "asyncio/aiofiles", "asyncio/to_thread"):
         sync = baseline(df, aio)
         base = f", sync {seconds(sync.wall_s)}" if sync is not None else ""
         v.evidence.append(
@@ -71,14 +77,12 @@ def aiofiles_is_a_thread_pool(df: pd.DataFrame) -> Verdict:
         )
         if not _slower_or_same(aio, thread):
             faster.append(_where(aio))
-    if faster:
-        v.verdict, v.why = CONTRADICTED, f"aiofiles beat to_thread significantly on {', '.join(faster)}"
-    else:
-        v.verdict = SUPPORTED
-        v.why = (
-            "aiofiles is never faster than a plain asyncio.to_thread: both hand every call to worker threads"
-        )
-    return v
+    return v.settle(
+        faster,
+        "aiofiles beat to_thread significantly",
+        "aiofiles is never faster than a plain asyncio.to_thread: both hand each call to worker threads",
+        "no disk_io cell with both asyncio/aiofiles and asyncio/to_thread ran",
+    )
 
 
 def blocking_the_loop(df: pd.DataFrame) -> Verdict:
@@ -86,41 +90,34 @@ def blocking_the_loop(df: pd.DataFrame) -> Verdict:
     more than 25 % over the same work offloaded, in every cell pair measured; contradicted otherwise.
     The why names the smallest gap: under the GIL, offloaded threads still compete with the loop."""
     v = Verdict("Blocking the event loop stalls everything on it (naive vs offloaded loop lag)")
-    pairs = [p for w in ("cpu_bound", "mixed") for p in _pair(df, w, "asyncio/naive", "asyncio/offloaded")]
-    pairs = [(a, b) for a, b in pairs if pd.notna(a.loop_lag_p99_ms) and pd.notna(b.loop_lag_p99_ms)]
-    if not pairs:
-        v.why = "no cpu_bound or mixed cell with both asyncio/naive and asyncio/offloaded lag figures"
-        return v
     gaps = []
-    for naive, off in pairs:
-        gap = naive.loop_lag_p99_ms / max(off.loop_lag_p99_ms, 1e-3)
-        v.evidence.append(
-            f"{_where(naive)}: loop lag p99 {naive.loop_lag_p99_ms:.1f} ms naive, "
-            f"{off.loop_lag_p99_ms:.1f} ms offloaded (×{gap:.1f})"
-        )
-        gaps.append((gap, _where(naive)))
-    smallest, where = min(gaps)
-    if smallest < LAG_FACTOR:
-        v.verdict, v.why = CONTRADICTED, f"offloading barely lowered the lag (×{smallest:.2f}) on {where}"
-    else:
-        v.verdict = SUPPORTED
-        v.why = f"CPU on the loop raised its p99 lag everywhere; the least, ×{smallest:.1f}, on {where}"
-    return v
+    for w in ("cpu_bound", "mixed"):
+        for naive, off in _pair(df, w, "asyncio/naive", "asyncio/offloaded"):
+            if pd.isna(naive.loop_lag_p99_ms) or pd.isna(off.loop_lag_p99_ms):
+                continue
+            gap = naive.loop_lag_p99_ms / max(off.loop_lag_p99_ms, 1e-3)
+            v.evidence.append(
+                f"{_where(naive)}: loop lag p99 {naive.loop_lag_p99_ms:.1f} ms naive, "
+                f"{off.loop_lag_p99_ms:.1f} ms offloaded (×{gap:.1f})"
+            )
+            gaps.append((gap, _where(naive)))
+    least, where = min(gaps, default=(0.0, ""))
+    return v.settle(
+        [where] if gaps and least < LAG_FACTOR else [],
+        f"offloading barely lowered the lag (×{least:.2f})",
+        f"CPU on the loop raised its p99 lag everywhere; the least, ×{least:.1f}, on {where}",
+        "no cpu_bound or mixed cell with both asyncio/naive and asyncio/offloaded lag figures",
+    )
 
 
 def async_single_request(df: pd.DataFrame) -> Verdict:
-    """Supported when asyncio with one request in flight (concurrency=1) is not significantly faster
-    than sync; contradicted when it is. Needs an http_fanout cell at concurrency 1."""
+    """Supported when asyncio with one request in flight (concurrency=1) is not significantly (and
+    5 %) faster than sync; contradicted when it is. Needs an http_fanout cell at concurrency 1."""
     v = Verdict("Async is not faster for a single request")
-    cells = _cells(df, "http_fanout", "asyncio")
-    cells = cells[[p.get("concurrency") == 1 for p in cells.params.map(json.loads)]]
-    if cells.empty:
-        v.why = "no http_fanout cell at concurrency=1: add `--sweep concurrency=1,10,100` to the run"
-        return v
     faster = []
-    for _, a in cells.iterrows():
+    for _, a in _cells(df, "http_fanout", "asyncio").iterrows():
         sync = baseline(df, a)
-        if sync is None:
+        if json.loads(a.params).get("concurrency") != 1 or sync is None:
             continue
         per = a.wall_s / json.loads(a.params)["requests"]
         v.evidence.append(
@@ -129,16 +126,12 @@ def async_single_request(df: pd.DataFrame) -> Verdict:
         )
         if not _slower_or_same(a, sync) and a.wall_s < 0.95 * sync.wall_s:
             faster.append(_where(a))
-    if not v.evidence:
-        v.why = "no sync cell to compare the concurrency=1 cells with"
-    elif faster:
-        v.verdict, v.why = (
-            CONTRADICTED,
-            f"asyncio was significantly faster one at a time on {', '.join(faster)}",
-        )
-    else:
-        v.verdict, v.why = SUPPORTED, "one request at a time, the event loop only adds its own overhead"
-    return v
+    return v.settle(
+        faster,
+        "asyncio was significantly faster one request at a time",
+        "one request at a time, the event loop only adds its own overhead",
+        "no http_fanout cell at concurrency=1 (with its sync cell): add `--sweep concurrency=1,10,100`",
+    )
 
 
 def _cpu_threads(df: pd.DataFrame, gil: bool) -> pd.DataFrame:
@@ -151,46 +144,37 @@ def threads_under_the_gil(df: pd.DataFrame) -> Verdict:
     """Supported when threads (workers > 1) on an interpreter whose GIL was on are nowhere 10 % or
     more faster than sync on cpu_bound (and significantly so); contradicted when they are somewhere."""
     v = Verdict("Threads, as many as cores, don't speed up CPU work under the GIL")
-    cells = _cpu_threads(df, gil=True)
-    if cells.empty:
-        v.why = "no cpu_bound threads cell ran with the GIL on"
-        return v
     fast = []
-    for _, r in cells.iterrows():
+    for _, r in _cpu_threads(df, gil=True).iterrows():
         v.evidence.append(f"{_where(r)}: threads {r.speedup_vs_sync:.2f}× sync with {r.workers} workers")
         sync = baseline(df, r)
         if r.speedup_vs_sync >= GIL_SPEEDUP and (sync is None or differs(r.samples, sync.samples)):
             fast.append(_where(r))
-    if fast:
-        v.verdict, v.why = CONTRADICTED, f"threads sped CPU work up on {', '.join(fast)}"
-    else:
-        v.verdict, v.why = SUPPORTED, "one thread at a time holds the GIL: no speedup"
-    return v
+    return v.settle(
+        fast,
+        "threads sped CPU work up",
+        "one thread at a time holds the GIL: no speedup",
+        "no cpu_bound threads cell ran with the GIL on",
+    )
 
 
 def free_threading_scales(df: pd.DataFrame) -> Verdict:
     """Supported when threads on a free-threaded build with the GIL off reach 70 % of the ideal
     speedup (min(workers, cores)) on cpu_bound in every such cell; contradicted otherwise."""
     v = Verdict("Free-threading makes threads scale on CPU work")
-    cells = _cpu_threads(df, gil=False)
-    if cells.empty:
-        v.why = "no free-threaded interpreter ran cpu_bound with the GIL off"
-        return v
     short = []
-    for _, r in cells.iterrows():
+    for _, r in _cpu_threads(df, gil=False).iterrows():
         v.evidence.append(
             f"{_where(r)}: {r.label} {r.speedup_vs_sync:.2f}× sync ({r.efficiency:.0%} of ideal)"
         )
         if r.efficiency < SCALES:
             short.append(_where(r))
-    if short:
-        v.verdict, v.why = (
-            CONTRADICTED,
-            f"below {SCALES:.0%} of the ideal speedup on {', '.join(short)}",
-        )
-    else:
-        v.verdict, v.why = SUPPORTED, f"threads reached at least {SCALES:.0%} of the ideal speedup"
-    return v
+    return v.settle(
+        short,
+        f"below {SCALES:.0%} of the ideal speedup",
+        f"threads reached at least {SCALES:.0%} of the ideal speedup",
+        "no free-threaded interpreter ran cpu_bound with the GIL off",
+    )
 
 
 def _unit_cost(df: pd.DataFrame, interp: str, label: str) -> pd.Series | None:
@@ -213,28 +197,21 @@ def subinterpreters_in_between(df: pd.DataFrame) -> Verdict:
             continue
         v.evidence.append(
             f"{r.interpreter}: cpu_bound {r.speedup_vs_sync:.2f}× sync ({r.efficiency:.0%} of ideal); "
-            "start cost "
-            f"thread {thread.us_per_unit:.0f} µs < interpreter {interp.us_per_unit:.0f} µs < "
-            f"process ({r.mp_start_method}) {process.us_per_unit:.0f} µs?"
+            f"start cost: thread {thread.us_per_unit:.0f} µs, interpreter {interp.us_per_unit:.0f} µs, "
+            f"process ({r.mp_start_method}) {process.us_per_unit:.0f} µs"
         )
         if r.efficiency < SCALES:
-            problems.append(f"no parallel speedup on {r.interpreter}")
+            problems.append(f"{r.interpreter} (no parallel speedup)")
         if not thread.us_per_unit < interp.us_per_unit < process.us_per_unit:
             problems.append(
-                f"start cost not between thread and {r.mp_start_method} process on {r.interpreter}"
+                f"{r.interpreter} (start cost not between a thread and a {r.mp_start_method} process)"
             )
-    if not v.evidence:
-        v.why = (
-            "needs cpu_bound subinterpreters and the spawn costs of threads, subinterpreters and processes"
-        )
-    elif problems:
-        v.verdict, v.why = CONTRADICTED, "; ".join(problems)
-    else:
-        v.verdict, v.why = (
-            SUPPORTED,
-            "parallel like processes, cheaper to start than one, dearer than a thread",
-        )
-    return v
+    return v.settle(
+        problems,
+        "not both parallel and in between",
+        "parallel like processes, cheaper to start than one, dearer than a thread",
+        "needs cpu_bound subinterpreters and the spawn costs of threads, subinterpreters and processes",
+    )
 
 
 def coroutines_are_lighter(df: pd.DataFrame) -> Verdict:
@@ -252,42 +229,32 @@ def coroutines_are_lighter(df: pd.DataFrame) -> Verdict:
         )
         if not (task.us_per_unit < thread.us_per_unit and task.mem_kb_per_unit < thread.mem_kb_per_unit):
             heavier.append(interp)
-    if not v.evidence:
-        v.why = "no spawn cells for both asyncio and threads"
-    elif heavier:
-        v.verdict, v.why = CONTRADICTED, f"a task was not cheaper than a thread on {', '.join(heavier)}"
-    else:
-        v.verdict, v.why = SUPPORTED, "a task starts faster and holds less memory than a thread"
-    return v
+    return v.settle(
+        heavier,
+        "a task was not cheaper than a thread",
+        "a task starts faster and holds less memory than a thread",
+        "no spawn cells for both asyncio and threads",
+    )
 
 
 def gevent_keeps_up(df: pd.DataFrame) -> Verdict:
     """Supported when gevent (urllib3, monkey-patched) is within 10 % of asyncio (aiohttp) on
     http_fanout, or not significantly slower, in every pair measured; contradicted otherwise."""
     v = Verdict("gevent keeps up with asyncio on network fan-out, without function colouring")
-    pairs = _pair(df, "http_fanout", "gevent", "asyncio")
     behind = []
-    for g, a in pairs:
+    for g, a in _pair(df, "http_fanout", "gevent", "asyncio"):
         v.evidence.append(f"{_where(g)}: gevent {seconds(g.wall_s)} vs asyncio {seconds(a.wall_s)}")
         if g.wall_s > KEEPS_UP * a.wall_s and differs(g.samples, a.samples):
             behind.append(_where(g))
+    v.settle(
+        behind,
+        f"gevent fell more than {KEEPS_UP - 1:.0%} behind",
+        f"gevent within {KEEPS_UP - 1:.0%} of asyncio (or within noise), with blocking code",
+        "no http_fanout pair of gevent and asyncio ran",
+    )
     skipped = df[(df.workload == "http_fanout") & (df.model == "gevent") & (df.status == "n/a")]
-    v.evidence += [
-        f"{r.interpreter}: gevent n/a ({r.reason})"
-        for _, r in skipped.drop_duplicates("interpreter").iterrows()
-    ]
-    if not pairs:
-        v.why = "no http_fanout pair of gevent and asyncio ran"
-    elif behind:
-        v.verdict, v.why = (
-            CONTRADICTED,
-            f"gevent fell more than {KEEPS_UP - 1:.0%} behind on {', '.join(behind)}",
-        )
-    else:
-        v.verdict, v.why = (
-            SUPPORTED,
-            f"gevent within {KEEPS_UP - 1:.0%} of asyncio (or within noise) with blocking code",
-        )
+    for _, r in skipped.drop_duplicates("interpreter").iterrows():
+        v.evidence.append(f"{r.interpreter}: gevent n/a ({r.reason})")
     return v
 
 
@@ -298,28 +265,27 @@ def library_matters(df: pd.DataFrame) -> Verdict:
     v = Verdict("The HTTP library can matter more than the model (httpx vs aiohttp and urllib3)")
     cells = ok(df)
     cells = cells[(cells.workload == "http_fanout") & (cells.model != "sync")]
-    found = False
+    model_wins = []
     for (interp, _), group in cells.groupby(["interpreter", "params"], sort=False):
         defaults = group[group.variant == "default"].set_index("model").wall_s
         httpx = group[group.variant == "httpx"].set_index("model").wall_s
         both = defaults.index.intersection(httpx.index)
         if len(defaults) < 2 or both.empty:
             continue
-        library = (httpx[both] / defaults[both]).max()
-        model = defaults.max() / defaults.min()
-        worst = (httpx[both] / defaults[both]).idxmax()
+        ratios = httpx[both] / defaults[both]
+        library, model = ratios.max(), defaults.max() / defaults.min()
+        where = f"{interp} {group.case.iloc[0]}"
         v.evidence.append(
-            f"{interp} {group.case.iloc[0]}: library ×{library:.2f} ({worst} with httpx); "
+            f"{where}: library ×{library:.2f} ({ratios.idxmax()} with httpx); "
             f"models ×{model:.2f} ({defaults.idxmax()} vs {defaults.idxmin()})"
         )
-        found = found or library > model
-        v.verdict = SUPPORTED if found else CONTRADICTED
-    v.why = {
-        SUPPORTED: "swapping the client moved a model more than choosing another model did",
-        CONTRADICTED: "the choice of model always moved the wall time more than the client",
-        NOT_MEASURED: "needs http_fanout with default and httpx variants of at least two models",
-    }[v.verdict]
-    return v
+        model_wins += [where] if model >= library else []
+    return v.settle(
+        model_wins if len(model_wins) == len(v.evidence) else [],  # "can": one case is enough
+        "the choice of model moved the wall time more than the client",
+        "swapping the client moved a model more than choosing another model did",
+        "needs http_fanout with default and httpx variants of at least two models",
+    )
 
 
 CLAIMS: list[Callable[[pd.DataFrame], Verdict]] = [
