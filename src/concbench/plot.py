@@ -1,55 +1,47 @@
-"""Bar charts of a results directory: wall time per model with error bars, speedup on each bar."""
+"""`concbench plot`: a chart file per workload, beside results.csv: wall time per model and
+interpreter with error bars and the speedup over sync on each bar (spawn: µs per unit), a panel
+per params case. The report draws the same bars (report/charts.py)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-matplotlib.rcParams["svg.hashsalt"] = "concbench"  # byte-identical SVG for the same data
-matplotlib.rcParams["svg.fonttype"] = "none"
-
-
-def label(model: str, variant: str) -> str:
-    return model if variant == "default" else f"{model}\n{variant}"
+from concbench.report.charts import draw_bars
+from concbench.report.data import typed
 
 
 def plot(results_dir: Path) -> list[Path]:
-    """One chart per workload (interpreters side by side), as SVG and PNG in the results directory."""
-    df = pd.read_csv(results_dir / "results.csv", keep_default_na=False, na_values={"wall_s": ""})
+    """chart-<workload>.svg and .png in the results directory; the SVG is byte-reproducible."""
+    df = typed(pd.read_csv(results_dir / "results.csv", dtype=str, keep_default_na=False))
     written = []
     for workload, wdf in df.groupby("workload", sort=False):
-        fig = _chart(str(workload), wdf)
+        cases = list(wdf.groupby("params", sort=False))
+        width = max(6.0, 0.9 * wdf.label.nunique())
+        fig, axes = plt.subplots(
+            len(cases), 1, figsize=(width, 3.6 * len(cases)), layout="constrained", squeeze=False
+        )
+        for ax, (params, case) in zip(axes[:, 0], cases, strict=True):
+            dims = ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
+            if workload == "spawn":
+                draw_bars(ax, case, "us_per_unit", f"{workload} [{dims}]", "µs per unit", log=True)
+            else:
+                title = f"{workload} [{dims}]: speedup vs sync on each bar"
+                draw_bars(
+                    ax,
+                    case,
+                    "wall_s",
+                    title,
+                    "wall time (s), mean ± stdev",
+                    err="wall_stdev_s",
+                    note="speedup_vs_sync",
+                )
         for ext in ("svg", "png"):
             path = results_dir / f"chart-{workload}.{ext}"
             fig.savefig(path, metadata={"Date": None} if ext == "svg" else None, dpi=110)
             written.append(path)
         plt.close(fig)
     return written
-
-
-def _chart(workload: str, df: pd.DataFrame):
-    labels = list(dict.fromkeys(label(m, v) for m, v in zip(df.model, df.variant, strict=True)))
-    interps = list(dict.fromkeys(df.interpreter))
-    width = 0.8 / len(interps)
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(labels)), 4.5), layout="constrained")
-    for k, interp in enumerate(interps):
-        idf = df[df.interpreter == interp]
-        for _, r in idf.iterrows():
-            x = labels.index(label(r.model, r.variant)) + (k - (len(interps) - 1) / 2) * width
-            if r.status != "ok":
-                ax.text(x, 0, r.status, ha="center", va="bottom", rotation=90, fontsize=8, color="gray")
-                continue
-            ax.bar(x, r.wall_s, width, yerr=float(r.wall_stdev_s or 0), capsize=3, color=f"C{k}")
-            speedup = f"{float(r.speedup_vs_sync):.2f}×" if r.speedup_vs_sync != "" else ""
-            ax.text(x, r.wall_s, speedup, ha="center", va="bottom", fontsize=8)
-        ax.bar(0, 0, 0, color=f"C{k}", label=interp)  # legend entry even when every cell is n/a
-    ax.set_xticks(range(len(labels)), labels, fontsize=8)
-    ax.set_ylabel("wall time (s), mean ± stdev")
-    ax.set_title(f"{workload}: wall time per model (speedup vs sync on each bar)")
-    ax.legend(fontsize=8)
-    return fig

@@ -27,7 +27,15 @@ def svg(fig) -> str:
     return text[text.index("<svg") :]
 
 
-def bars(
+def bars(df: pd.DataFrame, value: str, title: str, ylabel: str, **kw) -> str:
+    """`draw_bars` in a figure of its own, as SVG."""
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * df.label.nunique()), 3.6), layout="constrained")
+    draw_bars(ax, df, value, title, ylabel, **kw)
+    return svg(fig)
+
+
+def draw_bars(
+    ax,
     df: pd.DataFrame,
     value: str,
     title: str,
@@ -36,33 +44,35 @@ def bars(
     err: str = "",
     note: str = "",
     log: bool | None = None,
-) -> str:
+) -> None:
     """One bar per model/variant and interpreter; n/a and failed cells are labelled, not dropped.
-    `log`: a log scale; by default when the bars span more than 30×."""
+    `err`: the column of the error bars; `note`: a ratio written on each bar; `log`: a log scale,
+    by default when the bars span more than 30×."""
     labels = list(dict.fromkeys(df.label))
     interps = list(dict.fromkeys(df.interpreter))
     width = 0.8 / max(1, len(interps))
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(labels)), 3.6), layout="constrained")
     for k, interp in enumerate(interps):
         for _, r in df[df.interpreter == interp].iterrows():
             x = labels.index(r.label) + (k - (len(interps) - 1) / 2) * width
             y = r[value]
             if r.status != "ok" or pd.isna(y):
+                text = r.status if r.status != "ok" else "–"
                 ax.text(
                     x,
-                    0,
-                    r.status if r.status != "ok" else "–",
+                    0.02,
+                    text,
                     ha="center",
                     va="bottom",
                     rotation=90,
                     fontsize=7,
                     color="gray",
-                )
+                    transform=ax.get_xaxis_transform(),
+                )  # y in axes units: shown on log scales too
                 continue
             ax.bar(x, y, width, yerr=(r[err] if err and pd.notna(r[err]) else None), capsize=2, color=f"C{k}")
             if note and pd.notna(r[note]):
                 ax.text(x, y, f"{r[note]:.2f}×", ha="center", va="bottom", fontsize=6)
-        ax.bar(0, 0, 0, color=f"C{k}", label=interp)
+        ax.bar(0, 0, 0, color=f"C{k}", label=interp)  # a legend entry even when every cell is n/a
     ax.set_xticks(range(len(labels)), [lbl.replace("/", "\n") for lbl in labels], fontsize=7)
     ax.set_ylabel(ylabel, fontsize=8)
     ax.set_title(title, fontsize=9)
@@ -71,7 +81,6 @@ def bars(
         ax.set_yscale("log")
         ax.set_ylabel(f"{ylabel} (log scale)", fontsize=8)
     ax.legend(fontsize=7)
-    return svg(fig)
 
 
 def latency(df: pd.DataFrame, title: str) -> str:
