@@ -96,11 +96,13 @@ def merged_manifest(sources: list[Source]) -> dict:
                 "started": s.manifest.get("started"),
                 "finished": s.manifest.get("finished"),
                 "command": s.manifest.get("command"),
+                "mode": s.manifest.get("params", {}).get("mode"),
             }
             for s in sources
         ],
         "machines": {s.machine: s.manifest.get("machine") for s in sources},
         "interpreters": list(interpreters.values()),
+        "harness": {k: v for s in sources for k, v in s.manifest.get("harness", {}).items()},
         "started": min(s.manifest.get("started", "") for s in sources),
         "finished": max(s.manifest.get("finished", "") for s in sources),
     }

@@ -100,6 +100,8 @@ def overview(res: Results) -> str:
             )
         )
     okc = df[df.status == "ok"]
+    runs = m.get("merged_from") or [m]
+    modes = dict.fromkeys(str(r.get("mode") or r.get("params", {}).get("mode", "")) for r in runs)
     noise = [
         (
             "harness cost per call (null cell)",
@@ -115,7 +117,7 @@ def overview(res: Results) -> str:
         ("CV of ok cells: median / max", f"{okc.cv.median():.1%} / {okc.cv.max():.1%}" if len(okc) else ""),
         (f"noisy cells (CV > {NOISY_CV:.0%})", str(int((okc.cv > NOISY_CV).sum()))),
         ("run", f"{m.get('started', '')} → {m.get('finished', '')}"),
-        ("mode", str(m.get("params", {}).get("mode", ""))),
+        ("mode", ", ".join(modes)),
     ]
     return section(
         "overview",
