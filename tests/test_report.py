@@ -5,7 +5,9 @@ import pytest
 
 from concbench.compare import compare
 from concbench.report import claims
+from concbench.report.charts import scaling
 from concbench.report.data import Results, typed
+from concbench.report.groups import series
 from concbench.report.recommend import recommend
 from concbench.results import COLUMNS
 
@@ -228,3 +230,17 @@ def test_compare_ratios_significance_and_geometric_means():
     assert (cmp.only_a, cmp.only_b) == (1, 1)
     assert cmp.geomean("interpreter")[GIL] == pytest.approx(0.5**0.5)
     assert cmp.geomean("model") == {"sync": 0.5, "threads": 1.0}
+
+
+def test_sweeps_are_told_from_single_cases():
+    def params(c: int, n: int = 100) -> str:
+        return f'{{"concurrency":{c},"requests":{n},"workers":2}}'
+
+    rows = [cell("http_fanout", "sync", params=params(1))]
+    rows += [cell("http_fanout", "asyncio", 1.0 / c, params=params(c)) for c in (1, 10, 100)]
+    rows += [cell("http_fanout", "asyncio", 0.1, params=params(100, 500))]  # the full run's case
+    (found, rest) = series(frame(*rows))
+    ((dim, cells),) = found
+    assert dim == "concurrency" and sorted(cells.label) == ["asyncio"] * 3 + ["sync"]
+    assert list(rest.params) == [params(100, 500)]
+    assert "<svg" in scaling(cells, dim, "t")

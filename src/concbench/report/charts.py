@@ -16,7 +16,6 @@ from concbench.report.groups import best_per_model, groups
 
 matplotlib.rcParams["svg.hashsalt"] = "concbench"
 matplotlib.rcParams["svg.fonttype"] = "none"
-SWEEPABLE = ("concurrency", "workers", "size")
 
 
 def svg(fig) -> str:
@@ -102,32 +101,32 @@ def latency(df: pd.DataFrame, title: str) -> str:
     return svg(fig)
 
 
-def scaling(df: pd.DataFrame, workload: str) -> list[str]:
-    """Wall time against each swept dimension: a line per model/variant and interpreter."""
-    charts = []
-    cells = df[(df.workload == workload) & (df.status == "ok")]
-    params = pd.DataFrame([json.loads(p) for p in cells.params], index=cells.index)
-    for dim in SWEEPABLE:
-        if dim not in params or params[dim].nunique() < 3:
+def scaling(cells: pd.DataFrame, dim: str, title: str) -> str:
+    """Wall time against a swept dimension: a line per model/variant and interpreter; sync, which
+    ignores the dimension, as a dashed level."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
+    ok = cells[cells.status == "ok"]
+    xs = ok.params.map(lambda p: json.loads(p)[dim])
+    for k, ((interp, label), line) in enumerate(ok.groupby(["interpreter", "label"], sort=False)):
+        style = {"marker": "o", "color": f"C{k % 10}", "linestyle": "-" if k < 10 else ":"}
+        if label == "sync":
+            ax.axhline(line.wall_s.iloc[0], color="gray", linestyle="--", linewidth=0.8)
+            ax.text(xs.min(), line.wall_s.iloc[0], f"sync · {interp}", fontsize=6, va="bottom", color="gray")
             continue
-        others = [c for c in params.columns if c != dim]
-        fig, ax = plt.subplots(figsize=(6.5, 3.8), layout="constrained")
-        for (interp, label), line in cells.groupby(["interpreter", "label"], sort=False):
-            if label == "sync" or params.loc[line.index, others].drop_duplicates().shape[0] > 1:
-                continue
-            xs = params.loc[line.index, dim]
-            order = np.argsort(xs.to_numpy())
-            ax.plot(
-                xs.to_numpy()[order], line.wall_s.to_numpy()[order], marker="o", label=f"{label} · {interp}"
-            )
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(dim)
-        ax.set_ylabel("wall time (s)")
-        ax.set_title(f"{workload}: wall time as {dim} grows", fontsize=9)
-        ax.legend(fontsize=6, ncols=2)
-        charts.append(svg(fig))
-    return charts
+        order = np.argsort(xs[line.index].to_numpy())
+        ax.plot(
+            xs[line.index].to_numpy()[order],
+            line.wall_s.to_numpy()[order],
+            label=f"{label} · {interp}",
+            **style,
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(dim)
+    ax.set_ylabel("wall time (s), log")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=6, ncols=2)
+    return svg(fig)
 
 
 def heatmap(df: pd.DataFrame) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from concbench.registry import DEFAULT, baseline_params
 
+SWEEPABLE = ("concurrency", "workers", "size")  # what `concbench run --sweep` varies
 NOT_JOBS = ("null", "spawn")  # the harness's cost and a price per unit: nothing to recommend
 
 
@@ -52,3 +53,19 @@ def groups(df: pd.DataFrame) -> Iterator[tuple[str, str, str, pd.DataFrame]]:
 def best_per_model(group: pd.DataFrame) -> pd.DataFrame:
     """Each model's fastest variant in a group, fastest model first."""
     return group.sort_values("wall_s").drop_duplicates("model")
+
+
+def series(df: pd.DataFrame) -> tuple[list[tuple[str, pd.DataFrame]], pd.DataFrame]:
+    """The sweeps in one workload's cells, as (dimension, cells) with at least 3 values of the
+    dimension and every other dimension equal, and the cells that belong to no sweep."""
+    params = pd.DataFrame([json.loads(p) for p in df.params], index=df.index)
+    found, rest = [], df
+    for dim in SWEEPABLE:
+        if dim not in params:
+            continue
+        others = [c for c in params.columns if c != dim]
+        for _, same in params.loc[rest.index].groupby(others, dropna=False, sort=False):
+            if same[dim].nunique() >= 3:
+                found.append((dim, rest.loc[same.index]))
+                rest = rest.drop(same.index)
+    return found, rest

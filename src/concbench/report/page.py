@@ -16,6 +16,7 @@ from concbench.compare import Comparison
 from concbench.registry import MODELS, WORKLOADS, Workload
 from concbench.report import charts, claims, code
 from concbench.report.data import Results
+from concbench.report.groups import series
 from concbench.report.recommend import recommend
 from concbench.results import NOISY_CV
 from concbench.summary import COLUMNS, LEFT, seconds
@@ -189,56 +190,51 @@ def claims_section(res: Results) -> str:
 
 def workload_section(res: Results, workload: str) -> str:
     wl = WORKLOADS[workload]
-    df = res.df[res.df.workload == workload]
+    sweeps, cases = series(res.df[res.df.workload == workload])
     parts = [f"<p>{escape(wl.summary)}.</p>"]
-    for params, case in df.groupby("params", sort=False):
-        dims = ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
-        parts.append(f"<h3>{escape(dims)}</h3>")
-        if wl.units:
-            parts.append(
-                _chart(charts.bars(case, "us_per_unit", "start + join, per unit", "µs per unit", log=True))
-            )
-            parts.append(
-                _chart(
-                    charts.bars(
-                        case, "mem_kb_per_unit", "memory per live unit (PSS)", "KiB per unit", log=True
-                    )
-                )
-            )
-        else:
-            parts.append(
-                _chart(
-                    charts.bars(
-                        case,
-                        "wall_s",
-                        "wall time (mean ± stdev), speedup vs sync on each bar",
-                        "seconds",
-                        err="wall_stdev_s",
-                        note="speedup_vs_sync",
-                    )
-                )
-            )
-            if case.efficiency.notna().any():
-                parts.append(
-                    _chart(charts.bars(case, "efficiency", "efficiency: ideal / wall", "share of ideal"))
-                )
-        if wl.any_server and case.lat_p50_ms.notna().any():
-            parts.append(_chart(charts.latency(case[case.status == "ok"], workload)))
-        if wl.heartbeat and case.loop_lag_p99_ms.notna().any():
-            parts.append(
-                _chart(
-                    charts.bars(
-                        case,
-                        "loop_lag_p99_ms",
-                        "scheduler lag p99 (heartbeat lateness)",
-                        "ms (log)",
-                        log=True,
-                    )
-                )
-            )
+    for params, case in cases.groupby("params", sort=False):
+        parts.append(f"<h3>{escape(_dims(params))}</h3>")
+        parts += [_chart(svg) for svg in case_charts(case, wl)]
         parts.append(cells_table(case, wl))
-    parts += [_chart(s) for s in charts.scaling(res.df, workload)]
+    for dim, cells in sweeps:
+        fixed = _dims(json.dumps({k: v for k, v in json.loads(cells.params.iloc[0]).items() if k != dim}))
+        title = f"{workload}: wall time as {dim} grows ({fixed})"
+        parts += [f"<h3>scaling with {escape(dim)}</h3>", _chart(charts.scaling(cells, dim, title))]
+        parts.append(cells_table(cells, wl))
     return section(workload, workload, "".join(parts))
+
+
+def _dims(params: str) -> str:
+    return ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
+
+
+def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
+    """The charts of one params case: wall (or unit cost), efficiency, latency, lag, memory."""
+    ok = case[case.status == "ok"]
+    if wl.units:
+        return [
+            charts.bars(case, "us_per_unit", "start + join, per unit", "µs per unit", log=True),
+            charts.bars(case, "mem_kb_per_unit", "memory per live unit (PSS)", "KiB per unit", log=True),
+        ]
+    out = [
+        charts.bars(
+            case,
+            "wall_s",
+            "wall time (mean ± stdev), speedup vs sync on each bar",
+            "seconds",
+            err="wall_stdev_s",
+            note="speedup_vs_sync",
+        )
+    ]
+    if ok.efficiency.notna().any():
+        out.append(charts.bars(case, "efficiency", "efficiency: ideal / wall", "share of ideal"))
+    if wl.any_server and ok.lat_p50_ms.notna().any():
+        out.append(charts.latency(ok, wl.name))
+    if wl.heartbeat and ok.loop_lag_p99_ms.notna().any():
+        out.append(
+            charts.bars(case, "loop_lag_p99_ms", "scheduler lag p99 (heartbeat lateness)", "ms", log=True)
+        )
+    return out
 
 
 def _chart(svg: str) -> str:
