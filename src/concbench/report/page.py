@@ -28,6 +28,7 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;display:block;ove
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .chart{overflow-x:auto}.chart svg{max-width:100%;height:auto}
+.supported,.contradicted,.not-measured{padding:.3rem;border-radius:4px}
 .supported{background:#d9f2d9}.contradicted{background:#f8d7d7}.not-measured{background:#eee}
 .ok{color:#176117}.na{color:#8a6d00}.failed{color:#a00;font-weight:bold}
 .code{display:grid;grid-template-columns:repeat(auto-fill,minmax(26rem,1fr));gap:.8rem}
@@ -173,19 +174,14 @@ def claims_section(res: Results) -> str:
     rows = []
     for v in claims.check(res.df):
         evidence = Markup("<br>".join(escape(e) for e in v.evidence) or "<small>none</small>")
-        badge = Markup(f"<b>{escape(v.verdict)}</b><br><small>{escape(v.why)}</small>")
-        rows.append((v.claim, badge, evidence))
-    html = table(("claim", "verdict", "evidence from this run"), rows)
-    for v in claims.check(res.df):  # colour the verdict cells
-        html = html.replace(
-            f"<td><b>{escape(v.verdict)}</b>",
-            f'<td class="{v.verdict.replace(" ", "-")}"><b>{escape(v.verdict)}</b>',
-            1,
-        )
+        verdict = f'<div class="{v.verdict.replace(" ", "-")}"><b>{escape(v.verdict)}</b>'
+        rows.append((v.claim, Markup(f"{verdict}<br><small>{escape(v.why)}</small></div>"), evidence))
     intro = (
-        "<p>Each verdict comes from the numbers beside it, by the rules in <code>report/claims.py</code>.</p>"
+        "<p>Each verdict comes from the figures beside it, by the rules in <code>report/claims.py</code>.</p>"
     )
-    return section("claims", "Claims, checked", intro + html)
+    return section(
+        "claims", "Claims, checked", intro + table(("claim", "verdict", "evidence from this run"), rows)
+    )
 
 
 def workload_section(res: Results, workload: str) -> str:
