@@ -69,7 +69,8 @@ def test_reuseport_processes_share_the_counters():
         (100, 1, 100, 50, 100, True, False, "ran one request at a time"),
         (100, 9, 100, 50, 100, True, True, "client-bound: only 9 of 50 in flight"),
         (20, 18, 20, 50, 20, True, True, ""),  # N < C: at most N can be in flight
-        (100, 1, 100, 50, 100, False, True, "one request at a time by nature"),
+        (100, 1, 100, 50, 100, False, True, ""),  # sync: one at a time by nature
+        (100, 1, 100, 1, 100, True, True, ""),  # C=1 (a sweep's first point): one at a time is right
     ],
 )
 def test_proof_of_concurrency_verdicts(seen, peak, sent, c, n, concurrent, ok, text):

@@ -26,16 +26,15 @@ def server_counts(
     """Judge a cell by the server's own counts: (ok, reason if not ok or a note if ok).
 
     Failed: the server did not see exactly the requests the cell sent, more than C were in flight,
-    or a model that claims concurrency ran one request at a time. Flagged, still ok: fewer than
-    0.8 × min(C, N) in flight at the peak."""
+    or a model that claims concurrency ran one request at a time where more were allowed
+    (min(C, N) > 1). Flagged, still ok: fewer than 0.8 × min(C, N) in flight at the peak."""
     if seen != sent:
         return False, f"server saw {seen} requests, the cell sent {sent}"
     if peak > concurrency:
         return False, f"{peak} requests in flight at once, above C={concurrency}"
-    if not concurrent:
-        return True, "one request at a time by nature (C is 1)"
-    if peak <= 1:
+    allowed = min(concurrency, requests) if concurrent else 1
+    if allowed > 1 and peak <= 1:
         return False, "ran one request at a time (server saw at most 1 in flight), though concurrent"
-    if peak < 0.8 * min(concurrency, requests):
-        return True, f"client-bound: only {peak} of {min(concurrency, requests)} in flight"
+    if peak < 0.8 * allowed:
+        return True, f"client-bound: only {peak} of {allowed} in flight"
     return True, ""
