@@ -102,30 +102,38 @@ def latency(df: pd.DataFrame, title: str) -> str:
 
 
 def scaling(cells: pd.DataFrame, dim: str, title: str) -> str:
-    """Wall time against a swept dimension: a line per model/variant and interpreter; sync, which
-    ignores the dimension, as a dashed level."""
-    fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
+    """Wall time against a swept dimension, a panel per interpreter: a line per model/variant
+    (httpx and other variants dotted); sync, which ignores the dimension, as a dashed level."""
     ok = cells[cells.status == "ok"]
     xs = ok.params.map(lambda p: json.loads(p)[dim])
-    for k, ((interp, label), line) in enumerate(ok.groupby(["interpreter", "label"], sort=False)):
-        style = {"marker": "o", "color": f"C{k % 10}", "linestyle": "-" if k < 10 else ":"}
-        if label == "sync":
-            ax.axhline(line.wall_s.iloc[0], color="gray", linestyle="--", linewidth=0.8)
-            ax.text(xs.min(), line.wall_s.iloc[0], f"sync · {interp}", fontsize=6, va="bottom", color="gray")
-            continue
-        order = np.argsort(xs[line.index].to_numpy())
-        ax.plot(
-            xs[line.index].to_numpy()[order],
-            line.wall_s.to_numpy()[order],
-            label=f"{label} · {interp}",
-            **style,
-        )
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(dim)
-    ax.set_ylabel("wall time (s), log")
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=6, ncols=2)
+    interps = list(dict.fromkeys(ok.interpreter))
+    fig, axes = plt.subplots(
+        len(interps), 1, figsize=(8, 3.6 * len(interps)), layout="constrained", squeeze=False
+    )
+    colours = plt.get_cmap("tab20").colors
+    for ax, interp in zip(axes[:, 0], interps, strict=True):
+        mine = ok[ok.interpreter == interp]
+        for k, (label, line) in enumerate(mine.groupby("label", sort=False)):
+            if line.model.iloc[0] == "sync":
+                ax.axhline(line.wall_s.iloc[0], color="gray", linestyle="--", linewidth=0.8)
+                ax.text(xs.min(), line.wall_s.iloc[0], label, fontsize=6, va="bottom", color="gray")
+                continue
+            order = np.argsort(xs[line.index].to_numpy())
+            style = "-" if line.variant.iloc[0] == "default" else ":"
+            ax.plot(
+                xs[line.index].to_numpy()[order],
+                line.wall_s.to_numpy()[order],
+                marker="o",
+                linestyle=style,
+                color=colours[k % len(colours)],
+                label=label,
+            )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(dim, fontsize=8)
+        ax.set_ylabel("wall time (s), log", fontsize=8)
+        ax.set_title(f"{title} on {interp}", fontsize=9)
+        ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return svg(fig)
 
 
