@@ -31,7 +31,8 @@ class Pick:
     def verdict(self) -> str:
         if self.margin is None:
             return "the only model measured"
-        return f"{self.margin:.0%} ahead" if self.significant else f"within noise ({self.margin:.0%})"
+        margin = f"{self.margin:.0%}" if self.margin >= 0.01 else f"{self.margin:.1%}"
+        return f"{margin} ahead" if self.significant else f"within noise ({margin})"
 
 
 def recommend(df: pd.DataFrame) -> list[Pick]:
