@@ -139,7 +139,9 @@ def findings(rows: list[Row]) -> list[str]:
         back = [f"{r.workload}.{r.model}/{r.variant}" for r in ran if r.gil_reenabled]
         verdict = f"[bold red]re-enabled by {len(back)}[/]: {', '.join(back)}" if back else "off throughout"
         lines.append(f"GIL audit, {interp}: {len(ran)} cells ran; the GIL was {verdict}")
-    noisy = [r for r in rows if r.status == "ok" and r.cv is not None and r.cv > NOISY_CV]
+    noisy = [
+        r for r in rows if r.status == "ok" and r.workload != "null" and r.cv is not None and r.cv > NOISY_CV
+    ]
     if noisy:
         head = f"[yellow]{len(noisy)} cells are noisy (CV > {NOISY_CV:.0%})[/]"
         lines.append(f"{head}: {', '.join(f'{r.workload}.{r.model}/{r.variant}' for r in noisy)}")
