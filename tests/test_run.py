@@ -13,6 +13,7 @@ import psutil
 import pyperf
 import pytest
 
+from concbench.cell import PYPERF_OPTIONS
 from concbench.orchestrate import Plan, run_cell
 from concbench.registry import MODELS, Cell
 from concbench.results import base_row
@@ -78,11 +79,13 @@ def test_manifest_and_raw_files(quick_run, rows, facts):
     assert interp["id"] == facts.id and "pyperf" in interp["packages"]
     assert manifest["status_counts"]["ok"] == sum(r["status"] == "ok" for r in rows)
     assert manifest["harness"][facts.id]["null_wall_s"] > 0
+    quick = dict(zip(PYPERF_OPTIONS["quick"][::2], PYPERF_OPTIONS["quick"][1::2], strict=True))
+    values = int(quick["--processes"]) * int(quick["--values"])  # every worker process's values
     for r in rows:
         if r["status"] != "ok":
             continue
         bench = pyperf.Benchmark.load(str(out / r["raw_file"]))  # native pyperf JSON
-        assert bench.get_nvalue() >= 4
+        assert bench.get_nvalue() == values
         assert bench.mean() == pytest.approx(float(r["wall_s"]))
         meta = bench.get_metadata()
         assert meta["concbench_model"] == r["model"] and meta["loops"] == 1
