@@ -127,24 +127,11 @@ def test_subinterpreters_start_cost_is_compared_with_the_default_start_method():
     assert v.verdict == claims.CONTRADICTED and "forkserver" in v.why
 
 
-def test_coroutines_are_lighter():
+@pytest.mark.parametrize(("task_kib", "expected"), [(1.0, claims.SUPPORTED), (30.0, claims.CONTRADICTED)])
+def test_coroutines_are_lighter(task_kib, expected):
     thread = cell("spawn", "threads", us_per_unit=60.0, mem_kb_per_unit=20.0)
-    assert (
-        verdict(
-            claims.coroutines_are_lighter,
-            thread,
-            cell("spawn", "asyncio", us_per_unit=5.0, mem_kb_per_unit=1.0),
-        )
-        == claims.SUPPORTED
-    )
-    assert (
-        verdict(
-            claims.coroutines_are_lighter,
-            thread,
-            cell("spawn", "asyncio", us_per_unit=5.0, mem_kb_per_unit=30.0),
-        )
-        == claims.CONTRADICTED
-    )
+    task = cell("spawn", "asyncio", us_per_unit=5.0, mem_kb_per_unit=task_kib)
+    assert verdict(claims.coroutines_are_lighter, thread, task) == expected
 
 
 def test_gevent_keeps_up_and_says_where_it_was_n_a():
