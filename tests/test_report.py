@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from concbench.compare import compare
-from concbench.report import claims
+from concbench.report import claims, page
 from concbench.report.charts import scaling
 from concbench.report.data import Results, typed
 from concbench.report.groups import series
@@ -233,3 +233,18 @@ def test_sweeps_are_told_from_single_cases():
     assert dim == "concurrency" and sorted(cells.label) == ["asyncio"] * 3 + ["sync"]
     assert list(rest.params) == [params(100, 500)]
     assert "<svg" in scaling(cells, dim, "t")
+
+
+def test_page_renders_a_run_where_nothing_ran_and_a_sweep_of_the_only_dimension():
+    na = cell(
+        "cpu_bound",
+        "freethreading",
+        status="n/a",
+        reason="needs a free-threaded build",
+        wall_s="",
+        samples=[],
+    )
+    html = page.render(Results("X", {}, frame(cell("null", "sync", 1e-6), na)))
+    assert "needs a free-threaded build" in html and '<section id="claims">' in html
+    swept = [cell("spawn", "threads", params=f'{{"workers":{w}}}', us_per_unit=60.0) for w in (1, 2, 4)]
+    assert "scaling with workers" in page.render(Results("X", {}, frame(*swept)))

@@ -64,7 +64,8 @@ def series(df: pd.DataFrame) -> tuple[list[tuple[str, pd.DataFrame]], pd.DataFra
         if dim not in params:
             continue
         others = [c for c in params.columns if c != dim]
-        for _, same in params.loc[rest.index].groupby(others, dropna=False, sort=False):
+        left = params.loc[rest.index]
+        for same in [g for _, g in left.groupby(others, dropna=False, sort=False)] if others else [left]:
             if same[dim].nunique() >= 3:
                 found.append((dim, rest.loc[same.index]))
                 rest = rest.drop(same.index)
