@@ -26,12 +26,12 @@ from concbench.cell import command
 from concbench.pythons import Facts
 from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
 from concbench.results import (
-    NOISY_CV,
     Row,
     add_note,
     base_row,
     derive,
     fail,
+    noisy,
     ok_row,
     write_csv,
     write_manifest,
@@ -187,7 +187,7 @@ def flag_noise(row: Row, harness: dict[str, dict]) -> None:
     harness's own cost (the null cell on the same interpreter)."""
     if row.status != "ok" or row.workload == "null":
         return
-    if row.cv is not None and row.cv > NOISY_CV:
+    if noisy(row.status, row.workload, row.cv):
         add_note(row, f"noisy: CV {row.cv:.0%}")
     fixed = harness.get(row.interpreter, {}).get("null_wall_s")
     if fixed and row.wall_s < OVERHEAD_FACTOR * fixed:

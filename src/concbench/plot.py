@@ -4,14 +4,13 @@ per params case. The report draws the same bars (report/charts.py)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from concbench.report.charts import draw_bars
-from concbench.report.data import typed
+from concbench.report.data import dims, typed
 
 
 def plot(results_dir: Path) -> list[Path]:
@@ -25,11 +24,10 @@ def plot(results_dir: Path) -> list[Path]:
             len(cases), 1, figsize=(width, 3.6 * len(cases)), layout="constrained", squeeze=False
         )
         for ax, (params, case) in zip(axes[:, 0], cases, strict=True):
-            dims = ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
             if workload == "spawn":
-                draw_bars(ax, case, "us_per_unit", f"{workload} [{dims}]", "µs per unit", log=True)
+                draw_bars(ax, case, "us_per_unit", f"{workload} [{dims(params)}]", "µs per unit", log=True)
             else:
-                title = f"{workload} [{dims}]: speedup vs sync on each bar"
+                title = f"{workload} [{dims(params)}]: speedup vs sync on each bar"
                 draw_bars(
                     ax,
                     case,

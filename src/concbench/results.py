@@ -22,6 +22,12 @@ from concbench.registry import DEFAULT, WORKLOADS, Cell, baseline_params, varian
 NOISY_CV = 0.05  # a cell whose values scatter more than this is noted as noisy
 
 
+def noisy(status: str, workload: str, cv: float | None) -> bool:
+    """An ok cell whose values scatter by more than NOISY_CV; never the null cell, the sub-µs
+    yardstick whose values always scatter."""
+    return status == "ok" and workload != "null" and cv is not None and cv > NOISY_CV
+
+
 @dataclass
 class Row:
     """One row of results.csv: one cell on one interpreter."""

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 from concbench.pythons import Facts, Found
 from concbench.registry import MODELS, WORKLOADS, Cell, Workload, unavailable
-from concbench.results import NOISY_CV, Row
+from concbench.results import NOISY_CV, Row, noisy
 
 STATUS_STYLE = {"ok": "green", "n/a": "yellow", "failed": "bold red"}
 
@@ -139,12 +139,10 @@ def findings(rows: list[Row]) -> list[str]:
         back = [f"{r.workload}.{r.model}/{r.variant}" for r in ran if r.gil_reenabled]
         verdict = f"[bold red]re-enabled by {len(back)}[/]: {', '.join(back)}" if back else "off throughout"
         lines.append(f"GIL audit, {interp}: {len(ran)} cells ran; the GIL was {verdict}")
-    noisy = [
-        r for r in rows if r.status == "ok" and r.workload != "null" and r.cv is not None and r.cv > NOISY_CV
-    ]
-    if noisy:
-        head = f"[yellow]{len(noisy)} cells are noisy (CV > {NOISY_CV:.0%})[/]"
-        lines.append(f"{head}: {', '.join(f'{r.workload}.{r.model}/{r.variant}' for r in noisy)}")
+    scattered = [r for r in rows if noisy(r.status, r.workload, r.cv)]
+    if scattered:
+        head = f"[yellow]{len(scattered)} cells are noisy (CV > {NOISY_CV:.0%})[/]"
+        lines.append(f"{head}: {', '.join(f'{r.workload}.{r.model}/{r.variant}' for r in scattered)}")
     return lines
 
 

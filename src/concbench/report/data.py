@@ -28,10 +28,6 @@ class Results:
     manifest: dict
     df: pd.DataFrame
 
-    @property
-    def interpreters(self) -> list[str]:
-        return list(dict.fromkeys(self.df.interpreter))
-
 
 def load(path: Path) -> Results:
     try:
@@ -61,9 +57,14 @@ def label(model: str, variant: str) -> str:
     return model if variant == DEFAULT else f"{model}/{variant}"
 
 
+def dims(params: str) -> str:
+    """Params JSON as a label: `concurrency=50, requests=100, …`."""
+    return ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
+
+
 def case(workload: str, params: str) -> str:
     """A workload's params as a label: `http_fanout[concurrency=50, requests=100, …]`."""
-    return f"{workload}[{', '.join(f'{k}={v}' for k, v in json.loads(params).items())}]"
+    return f"{workload}[{dims(params)}]"
 
 
 def samples(path: Path, raw_file: str) -> list[float]:

@@ -22,16 +22,17 @@ def _baseline_key(params: str) -> str:
     return json.dumps(baseline_params(json.loads(params)), sort_keys=True)
 
 
+def _syncs(cells: pd.DataFrame, interp: str, workload: str, params: str) -> pd.DataFrame:
+    """The sync cells (every variant) that cells of these params are compared with: sync ignores
+    concurrency and workers, so one sync run serves every point of a sweep over them."""
+    sync = cells[(cells.interpreter == interp) & (cells.workload == workload) & (cells.model == "sync")]
+    return sync[sync.params.map(_baseline_key) == _baseline_key(params)]  # a mask, even when empty
+
+
 def baseline(df: pd.DataFrame, row: pd.Series) -> pd.Series | None:
     """The ok sync (default variant) cell that `row` is compared with."""
-    sync = ok(df)
-    sync = sync[
-        (sync.interpreter == row.interpreter)
-        & (sync.workload == row.workload)
-        & (sync.model == "sync")
-        & (sync.variant == DEFAULT)
-    ]
-    sync = sync[[_baseline_key(p) == _baseline_key(row.params) for p in sync.params]]
+    sync = _syncs(ok(df), row.interpreter, row.workload, row.params)
+    sync = sync[sync.variant == DEFAULT]
     return None if sync.empty else sync.iloc[0]
 
 
@@ -40,14 +41,12 @@ def groups(df: pd.DataFrame) -> Iterator[tuple[str, str, str, pd.DataFrame]]:
     in every group of a sweep over a dimension it ignores; null and spawn are not jobs."""
     cells = ok(df)
     cells = cells[~cells.workload.isin(NOT_JOBS)]
+    others = cells[cells.model != "sync"]
     for (interp, workload, params), group in cells.groupby(["interpreter", "workload", "params"], sort=False):
-        if (group.model == "sync").all() and len(
-            cells[(cells.interpreter == interp) & (cells.workload == workload) & (cells.model != "sync")]
-        ):
-            continue  # sync alone: its cells join the groups of the sweep below
-        sync = cells[(cells.interpreter == interp) & (cells.workload == workload) & (cells.model == "sync")]
-        sync = sync[[_baseline_key(p) == _baseline_key(params) for p in sync.params]]
-        yield interp, workload, params, pd.concat([sync, group[group.model != "sync"]])
+        concurrent = group[group.model != "sync"]
+        if concurrent.empty and ((others.interpreter == interp) & (others.workload == workload)).any():
+            continue  # sync alone: its cells join the groups of the sweep it is the baseline of
+        yield interp, workload, params, pd.concat([_syncs(cells, interp, workload, params), concurrent])
 
 
 def best_per_model(group: pd.DataFrame) -> pd.DataFrame:

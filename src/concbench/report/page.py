@@ -15,10 +15,10 @@ from concbench import __version__
 from concbench.compare import Comparison
 from concbench.registry import MODELS, WORKLOADS, Workload
 from concbench.report import charts, claims, code
-from concbench.report.data import Results
+from concbench.report.data import Results, dims
 from concbench.report.groups import series
 from concbench.report.recommend import recommend
-from concbench.results import NOISY_CV
+from concbench.results import NOISY_CV, noisy
 from concbench.summary import COLUMNS, LEFT, seconds
 
 STYLE = """
@@ -101,7 +101,8 @@ def overview(res: Results) -> str:
                 it.get("mp_start_method", ""),
             )
         )
-    okc = df[(df.status == "ok") & (df.workload != "null")]  # null: the yardstick, sub-µs, always scattered
+    okc = df[(df.status == "ok") & (df.workload != "null")]
+    scattered = [noisy(s, w, c) for s, w, c in zip(okc.status, okc.workload, okc.cv, strict=True)]
     runs = m.get("merged_from") or [m]
     modes = dict.fromkeys(str(r.get("mode") or r.get("params", {}).get("mode", "")) for r in runs)
     noise = [
@@ -117,7 +118,7 @@ def overview(res: Results) -> str:
             " / ".join(str((df.status == s).sum()) for s in ("ok", "n/a", "failed")),
         ),
         ("CV of ok cells: median / max", f"{okc.cv.median():.1%} / {okc.cv.max():.1%}" if len(okc) else ""),
-        (f"noisy cells (CV > {NOISY_CV:.0%})", str(int((okc.cv > NOISY_CV).sum()))),
+        (f"noisy cells (CV > {NOISY_CV:.0%})", str(sum(scattered))),
         ("run", f"{m.get('started', '')} → {m.get('finished', '')}"),
         ("mode", ", ".join(modes)),
     ]
@@ -189,19 +190,15 @@ def workload_section(res: Results, workload: str) -> str:
     sweeps, cases = series(res.df[res.df.workload == workload])
     parts = [f"<p>{escape(wl.summary)}.</p>"]
     for params, case in cases.groupby("params", sort=False):
-        parts.append(f"<h3>{escape(_dims(params))}</h3>")
+        parts.append(f"<h3>{escape(dims(params))}</h3>")
         parts += [_chart(svg) for svg in case_charts(case, wl)]
         parts.append(cells_table(case, wl))
     for dim, cells in sweeps:
-        fixed = _dims(json.dumps({k: v for k, v in json.loads(cells.params.iloc[0]).items() if k != dim}))
+        fixed = dims(json.dumps({k: v for k, v in json.loads(cells.params.iloc[0]).items() if k != dim}))
         title = f"{workload}: wall time as {dim} grows ({fixed})"
         parts += [f"<h3>scaling with {escape(dim)}</h3>", _chart(charts.scaling(cells, dim, title))]
         parts.append(cells_table(cells, wl))
     return section(workload, workload, "".join(parts))
-
-
-def _dims(params: str) -> str:
-    return ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
 
 
 def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:

@@ -39,19 +39,13 @@ def recommend(df: pd.DataFrame) -> list[Pick]:
     picks = []
     for interp, workload, _, group in groups(df):
         ranked = best_per_model(group)
-        best = ranked.iloc[0]
-        pick = Pick(interp, workload, best.case, best.label, best.wall_s)
+        best, runner = ranked.iloc[0], {}
         if len(ranked) > 1:
             second = ranked.iloc[1]
-            pick = Pick(
-                interp,
-                workload,
-                best.case,
-                best.label,
-                best.wall_s,
-                second.label,
-                second.wall_s,
-                differs(best.samples, second.samples),
-            )
-        picks.append(pick)
+            runner = {
+                "runner_up": second.label,
+                "runner_up_wall_s": second.wall_s,
+                "significant": differs(best.samples, second.samples),
+            }
+        picks.append(Pick(interp, workload, best.case, best.label, best.wall_s, **runner))
     return picks
