@@ -1,11 +1,13 @@
 """Run one cell under pyperf: the single worker entry point for every workload and model.
 
-    python -m concbench.cell --workload W --model M --variant V --params JSON -o OUT.json [pyperf options]
+    python -m concbench.cell --cell JSON -o OUT.json [pyperf options]   (by hand: pyperf's manager)
+    python -m concbench.cell --worker --cell JSON -o OUT.json ...        (what the orchestrator starts)
 
-The manager process only spawns pyperf workers; each worker imports the model, calls its `setup(params)`
-(pools, loops, interpreters: not timed), then pyperf times `run()` for the warmups and values. Every
-call's results are checked against the workload's reference digest; a mismatch kills the cell, so a
-failed cell has no timing. `command()` builds the argv; the orchestrator is its only caller.
+The orchestrator starts one pyperf worker per cell and round (`command()`); it imports the model,
+calls its `setup(params)` (pools, loops, interpreters: not timed), then pyperf times `run()` for one
+warmup and the values. Every call's results are checked against the workload's reference digest; a
+mismatch kills the worker, so a failed cell has no timing. Nothing here imports the registry (every
+workload and its clients): a worker imports only its own workload and model.
 """
 
 import sys
@@ -27,52 +29,52 @@ import multiprocessing  # noqa: E402
 import sysconfig  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from types import ModuleType  # noqa: E402
 
 import pyperf  # noqa: E402
 
 from concbench import heartbeat  # noqa: E402
-from concbench.registry import MODELS, WORKLOADS, Cell  # noqa: E402
 from concbench.usage import EXTRA, HOOK, LATENCIES  # noqa: E402
 from concbench.verify import check, digest  # noqa: E402
 
-PYPERF_OPTIONS = {  # macro workloads: loops=1 always (see the Runner below)
-    "quick": ("--processes", "1", "--values", "3", "--warmups", "1"),
-    "full": ("--processes", "3", "--values", "3", "--warmups", "1"),
-}
+VALUES = {"quick": 1, "full": 3}  # values per process, after one warmup (loops=1: macro workloads)
 
 
-def command(
-    python: str, cell: Cell, out: str, mode: str, url: str = "", reference: str = "", scratch: str = ""
-) -> list[str]:
-    """The argv that runs `cell` on `python`, writing pyperf JSON to `out`.
+@dataclass(frozen=True)
+class Spec:
+    """Everything a cell's worker needs, passed as one JSON option (`--cell`) so it is written once.
 
-    `url`: the HTTP target (with the cell's run token); `reference`: the digest to expect instead
-    of the workload's own reference (for a server that is not concbench's); `scratch`: the cell's
-    own directory, for workloads that write files."""
-    argv = [python, "-m", "concbench.cell", "--workload", cell.workload, "--model", cell.model]
-    argv += ["--variant", cell.variant, "--params", cell.params_json, "--hook", HOOK, "--quiet"]
-    argv += [*PYPERF_OPTIONS[mode], "-o", out]
-    argv += ["--url", url] if url else []
-    argv += ["--reference", reference] if reference else []
-    argv += ["--scratch", scratch] if scratch else []
-    return argv + (["--monkey-patch"] if MODELS[cell.model].monkey_patch else [])
+    `url`: the HTTP target with the run token of this process; `reference`: the digest to expect
+    instead of the workload's own (a server that is not concbench's); `scratch`: the cell's own
+    directory, for workloads that write files; `heartbeat`: where the model's heartbeat runs
+    (thread | greenlet | loop | "" for none); `round`: the round these values belong to."""
+
+    workload: str
+    model: str
+    variant: str
+    params: dict
+    name: str
+    url: str = ""
+    reference: str = ""
+    scratch: str = ""
+    heartbeat: str = ""
+    round: int = 0
+
+
+def command(python: str, spec: Spec, out: str, values: int, monkey_patch: bool) -> list[str]:
+    """The argv of one pyperf worker process for `spec`: one warmup, then `values` timed calls,
+    its run written to `out`. The orchestrator starts workers itself (one per cell and round), so
+    there is no pyperf manager process in between."""
+    argv = [python, "-m", "concbench.cell", "--worker", "--worker-task=0", "--loops", "1"]
+    argv += ["--warmups", "1", "--values", str(values), "--hook", HOOK, "-o", out]
+    argv += ["--cell", json.dumps(dataclasses.asdict(spec), separators=(",", ":"))]
+    return argv + (["--monkey-patch"] if monkey_patch else [])
 
 
 def _forward(cmd: list[str], args: argparse.Namespace) -> None:
-    """pyperf add_cmdline_args: give every worker the cell's own options."""
-    cmd += ["--workload", args.workload, "--model", args.model, "--variant", args.variant]
-    cmd += [
-        "--params",
-        args.params,
-        "--url",
-        args.url,
-        "--reference",
-        args.reference,
-        "--scratch",
-        args.scratch,
-    ]
-    cmd += ["--monkey-patch"] if args.monkey_patch else []
+    """pyperf add_cmdline_args, for a cell run by hand under pyperf's manager."""
+    cmd += ["--cell", args.cell] + (["--monkey-patch"] if args.monkey_patch else [])
 
 
 def timed(
@@ -102,50 +104,42 @@ def timed(
 
 def main() -> None:
     runner = pyperf.Runner(loops=1, add_cmdline_args=_forward)
-    ap = runner.argparser
-    ap.add_argument("--workload", required=True)
-    ap.add_argument("--model", required=True)
-    ap.add_argument("--variant", default="default")
-    ap.add_argument("--params", required=True, help="the workload's params as JSON")
-    ap.add_argument("--monkey-patch", action="store_true", help="gevent: patch_all() in workers")
-    ap.add_argument("--url", default="", help="HTTP workloads: the target, with the cell's run token")
-    ap.add_argument("--reference", default="", help="expected digest, instead of the workload's own")
-    ap.add_argument("--scratch", default="", help="file workloads: the cell's own directory")
+    runner.argparser.add_argument("--cell", required=True, help="the cell as JSON (see Spec)")
+    runner.argparser.add_argument("--monkey-patch", action="store_true", help="gevent: patch_all() first")
     args = runner.parse_args()
-    params = json.loads(args.params)
-    cell = Cell(args.workload, args.model, args.variant, params)
+    spec = Spec(**json.loads(args.cell))
+    params = json.dumps(spec.params, sort_keys=True, separators=(",", ":"))
     runner.metadata.update(
         {
-            "concbench_workload": args.workload,
-            "concbench_model": args.model,
-            "concbench_variant": args.variant,
-            "concbench_params": cell.params_json,
+            "concbench_workload": spec.workload,
+            "concbench_model": spec.model,
+            "concbench_variant": spec.variant,
+            "concbench_params": params,
+            "concbench_round": spec.round,
             "gil_disabled_build": int(bool(sysconfig.get_config_var("Py_GIL_DISABLED"))),
             "gil_enabled_before": int(GIL_AT_START),
             "mp_start_method": multiprocessing.get_start_method(),
         }
     )
-    if not args.worker:  # the manager: spawn the workers, collect their runs
-        runner.bench_time_func(cell.id, lambda loops: 0.0)
+    if not args.worker:  # run by hand under pyperf's manager: it only spawns the workers
+        runner.bench_time_func(spec.name, lambda loops: 0.0)
         return
-    suite = f"concbench.suites.{args.workload}"
+    suite = f"concbench.suites.{spec.workload}"
     workload = importlib.import_module(f"{suite}.workload")
-    model = importlib.import_module(f"{suite}.{args.model}")
-    given = {"url": args.url, "dir": args.scratch, "model": args.model}  # for the workloads that take them
+    model = importlib.import_module(f"{suite}.{spec.model}")
+    given = {"url": spec.url, "dir": spec.scratch, "model": spec.model}  # for the workloads that take them
     takes = {f.name for f in dataclasses.fields(workload.Params)}
     p = workload.Params(
-        **params, variant=args.variant, **{k: v for k, v in given.items() if v and k in takes}
+        **spec.params, variant=spec.variant, **{k: v for k, v in given.items() if v and k in takes}
     )
     t0 = time.perf_counter()
-    expected = args.reference or digest(workload.reference(p))
+    expected = spec.reference or digest(workload.reference(p))
     EXTRA["reference_s"] = time.perf_counter() - t0
-    beat = contextlib.nullcontext
-    if WORKLOADS[args.workload].heartbeat:
-        beat = heartbeat.AROUND.get(MODELS[args.model].heartbeat, contextlib.nullcontext)
+    beat = heartbeat.AROUND.get(spec.heartbeat, contextlib.nullcontext) if spec.heartbeat else None
     if hasattr(model, "alive"):  # spawn: memory per live unit, measured once per worker, not timed
         EXTRA.update(workload.memory_per_unit(model.alive, p.n_alive))
     with model.setup(p) as run:
-        runner.bench_time_func(cell.id, timed(run, expected, workload, beat))
+        runner.bench_time_func(spec.name, timed(run, expected, workload, beat or contextlib.nullcontext))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,6 +67,15 @@ def param(text: str) -> tuple[str, int]:
     return key, numbers[0]
 
 
+def budget(text: str) -> float:
+    from concbench.rounds import parse_budget
+
+    try:
+        return parse_budget(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e
+
+
 def cpu_count() -> int:
     return getattr(os, "process_cpu_count", os.cpu_count)() or 1
 
@@ -122,7 +133,16 @@ def configure_run(p: argparse.ArgumentParser) -> None:
         metavar="KEY=N1,N2,...",
         help="a series of values of a dimension (e.g. concurrency=1,10,100 or workers=1,2,4,8)",
     )
-    p.add_argument("--timeout", type=positive_float, default=600.0, help="seconds per cell (default 600)")
+    p.add_argument(
+        "--budget",
+        type=budget,
+        help="time for the whole run, e.g. 90s, 10m, 1h (default: quick 3m, full 30m)",
+    )
+    p.add_argument("--seed", type=int, help="the shuffle's seed (default: random; kept in the manifest)")
+    p.add_argument(
+        "--timeout", type=positive_float, default=600.0, help="seconds per worker process (default 600)"
+    )
+    p.add_argument("--scratch", type=Path, help="where disk cells write (a tmpfs or a disk; default: TMPDIR)")
     p.add_argument("--out", type=Path, help="results directory (default: results/<UTC timestamp>)")
     add_python(p)
     p.add_argument("--target", metavar="URL", help="HTTP workloads: a running server instead of our own")
@@ -179,7 +199,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_compare(args: argparse.Namespace, console: Console) -> int:
     from concbench.compare import compare
-    from concbench.summary import comparison_table
+    from concbench.summary import agreement_lines, comparison_table
 
     cmp = compare(load_results(args.a), load_results(args.b))
     if not cmp.ratios:
@@ -188,6 +208,8 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
     for by in ("model", "interpreter"):
         means = ", ".join(f"{k} {v:.3f}" for k, v in cmp.geomean(by).items())
         console.print(f"geometric mean of B/A per {by}: {means}")
+    for line in agreement_lines(cmp):
+        console.print(line, highlight=False)
     return 0
 
 
@@ -211,7 +233,7 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
-    from concbench import orchestrate, plot, registry, summary, target
+    from concbench import orchestrate, plot, registry, rounds, summary, target
 
     # null first (the harness's own cost, which later cells are judged against), sync first (speedups)
     workloads = ["null", *(w for w in (args.workload or WORKLOADS) if w != "null")]
@@ -228,21 +250,35 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         http_target = target.connect(args.target) if args.target else None
     except (registry.UnknownParam, target.BadTarget) as e:
         raise UsageError(str(e)) from e
+    if args.scratch and not args.scratch.is_dir():
+        raise UsageError(f"--scratch {args.scratch}: not a directory")
+    if not args.python:
+        for line in missing_pythons():
+            console.print(line)
+    t0 = time.monotonic()
     pythons = probe_all(args.python or default_pythons())
+    if (built := time.monotonic() - t0) > 5:
+        console.print(
+            f"interpreters probed and their environments ready in {built:.0f} s (not in the budget)"
+        )
+    mode = args.mode or "quick"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     plan = orchestrate.Plan(
         cells=cells,
         pythons=pythons,
         out=writable_out(args.out or Path("results") / stamp),
-        mode=args.mode or "quick",
+        mode=mode,
         timeout_s=args.timeout,
+        budget_s=args.budget or rounds.BUDGETS[mode],
+        seed=random.randrange(2**32) if args.seed is None else args.seed,
         target=http_target,
         server_procs=args.server_procs,
+        scratch=args.scratch,
     )
-    with summary.progress(console, total=len(plan.cells) * len(plan.pythons)) as on_cell:
-        rows = orchestrate.run(plan, sys.argv, on_cell)
+    with summary.progress(console, plan.budget_s) as on_round:
+        rows = orchestrate.run(plan, sys.argv, on_round)
     summary.print_tables(console, rows)
-    for line in summary.findings(rows):
+    for line in summary.findings(rows, plan.ci_target):
         console.print(line)
     for chart in plot.plot(plan.out):
         console.print(f"chart: {chart}")
@@ -284,6 +320,19 @@ def cmd_server(args: argparse.Namespace, console: Console) -> int:
     except OSError as e:
         raise UsageError(f"--port {args.port}: cannot listen there ({e.strerror or e})") from e
     return 0
+
+
+def missing_pythons() -> list[str]:
+    """Before a default run: which of 3.14 and 3.14t were not found, and how to get them."""
+    from concbench.pythons import discover, missing_families
+
+    lines = [
+        f"[yellow]{family}: not found; its cells will not run[/]. Get it with {how}"
+        for family, how in missing_families(discover()).items()
+    ]
+    if lines:
+        lines.append("(or point --python at the interpreters you have: concbench pythons lists them)")
+    return lines
 
 
 def default_pythons() -> list[str]:

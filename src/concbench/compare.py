@@ -1,16 +1,30 @@
-"""`concbench compare A B`: every cell both runs have, B's wall time over A's, with pyperf's
-significance test, and the geometric mean of the ratios per model and per interpreter."""
+"""`concbench compare A B`: do two runs agree?
+
+Two runs made at different times differ in the machine's speed as a whole; that difference is stated
+on its own line (from each run's yardstick), and every cell is judged net of it: a cell with a sync
+baseline by its time relative to sync in its own run (paired by round), any other cell (sync itself,
+spawn's prices) by its time relative to the yardstick of its round. A cell is called faster or slower
+when Welch's t-test at 95 % on the per-round figures says so and the change is at least MIN_CHANGE.
+Runs made before rounds have neither, and are compared on raw wall times (pyperf's t-test).
+Then every recommendation and claim verdict of A is checked against B's.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from concbench.report.data import Results
-from concbench.report.groups import ok
-from concbench.report.stats import differs
+import pandas as pd
+
+from concbench.paired import welch
+from concbench.report import claims
+from concbench.report.data import Results, yardsticks
+from concbench.report.groups import baseline, ok
+from concbench.report.recommend import recommend
 
 KEY = ["interpreter", "workload", "label", "params"]
+MIN_CHANGE = 0.05  # smaller changes are not called, significant or not (pyperf compare_to's --min-speed)
 
 
 @dataclass(frozen=True)
@@ -22,10 +36,12 @@ class Ratio:
     a_wall_s: float
     b_wall_s: float
     significant: bool
+    net: float | None = None  # B / A net of the machine (relative to sync, or to the yardstick)
+    basis: str = "wall"  # what `ratio` is relative to: sync | machine | wall
 
     @property
     def ratio(self) -> float:
-        return self.b_wall_s / self.a_wall_s
+        return self.net if self.net is not None else self.b_wall_s / self.a_wall_s
 
     @property
     def verdict(self) -> str:
@@ -41,6 +57,9 @@ class Comparison:
     ratios: list[Ratio]
     only_a: int  # ok cells of A that B lacks (or that are not ok in B)
     only_b: int
+    machine: str = ""  # how the machine's speed differed between the runs
+    picks: list[tuple[str, str, str, bool]] = field(default_factory=list)  # where, A's, B's, agree
+    verdicts: list[tuple[str, str, str]] = field(default_factory=list)  # claim, A's, B's
 
     def geomean(self, by: str) -> dict[str, float]:
         """Geometric mean of B/A per model (by="model") or per interpreter."""
@@ -50,20 +69,61 @@ class Comparison:
             out.setdefault(key(r), []).append(r.ratio)
         return {k: statistics.geometric_mean(v) for k, v in out.items()}
 
+    @property
+    def called(self) -> list[Ratio]:
+        return [r for r in self.ratios if r.significant]
+
+
+def _logs(res: Results, row: pd.Series) -> tuple[list[float], str]:
+    """The cell's per-round figure in its own run, as logs: relative to sync, or to the yardstick."""
+    own = row.rounds_values
+    if not own:
+        return [], "wall"
+    sync = baseline(res.df, row) if row.model != "sync" else None
+    if sync is not None and sync.rounds_values and res.df.loc[sync.name, "workload"] not in ("spawn",):
+        return [math.log(own[r] / sync.rounds_values[r]) for r in own if r in sync.rounds_values], "sync"
+    yard = yardsticks(res.manifest)
+    return [math.log(own[r] / yard[r]["loop_s"]) for r in own if r in yard], "machine"
+
+
+def _ratio(a: Results, b: Results, ra: pd.Series, rb: pd.Series) -> Ratio:
+    (la, basis_a), (lb, basis_b) = _logs(a, ra), _logs(b, rb)
+    where = (ra.interpreter, ra.workload, ra.label, ra.case, ra.wall_s, rb.wall_s)
+    if basis_a == basis_b != "wall" and la and lb:
+        net = math.exp(statistics.fmean(lb) - statistics.fmean(la))
+        return Ratio(*where, welch(la, lb) and abs(net - 1) >= MIN_CHANGE, net, basis_a)
+    raw = rb.wall_s / ra.wall_s
+    return Ratio(*where, welch(ra.samples, rb.samples) and abs(raw - 1) >= MIN_CHANGE)
+
+
+def machine_line(a: Results, b: Results) -> str:
+    ya, yb = yardsticks(a.manifest), yardsticks(b.manifest)
+    if not ya or not yb:
+        return "machine speed: one of the runs has no yardstick (made before rounds); cells compared raw"
+    loop = [statistics.median(y["loop_s"] for y in ys.values()) for ys in (ya, yb)]
+    par = [statistics.median(y["parallel"] for y in ys.values()) for ys in (ya, yb)]
+    return (
+        f"machine speed: B's yardstick loop took {loop[1] / loop[0]:.2f}× A's ({loop[0] * 1e3:.0f} → "
+        f"{loop[1] * 1e3:.0f} ms); parallelism {par[0]:.2f} → {par[1]:.2f} cores. Cells are judged net "
+        "of this: relative to sync in their own run, or to their round's yardstick"
+    )
+
 
 def compare(a: Results, b: Results) -> Comparison:
     left, right = (ok(r.df) for r in (a, b))
-    both = left.merge(right, on=KEY, suffixes=("_a", "_b"))
-    ratios = [
-        Ratio(
-            r.interpreter,
-            r.workload,
-            r.label,
-            r.case_a,
-            r.wall_s_a,
-            r.wall_s_b,
-            differs(r.samples_a, r.samples_b),
-        )
-        for r in both.itertuples()
-    ]
-    return Comparison(str(a.path), str(b.path), ratios, len(left) - len(both), len(right) - len(both))
+    both = left.reset_index().merge(right.reset_index(), on=KEY, suffixes=("_a", "_b"))
+    ratios = [_ratio(a, b, a.df.loc[m.index_a], b.df.loc[m.index_b]) for m in both.itertuples()]
+    cmp = Comparison(str(a.path), str(b.path), ratios, len(left) - len(both), len(right) - len(both))
+    cmp.machine = machine_line(a, b)
+    picks_b = {(p.interpreter, p.case): p for p in recommend(b.df)}
+    for p in recommend(a.df):
+        if (q := picks_b.get((p.interpreter, p.case))) is not None:
+            where = f"{p.interpreter} {p.case}"
+            cmp.picks.append((where, _pick(p), _pick(q), p.best == q.best))
+    verdicts_b = {v.claim: v.verdict for v in claims.check(b.df)}
+    cmp.verdicts = [(v.claim, v.verdict, verdicts_b.get(v.claim, "")) for v in claims.check(a.df)]
+    return cmp
+
+
+def _pick(p) -> str:
+    return f"{p.best} ({'settled' if p.settled else 'unsettled'})"

@@ -1,8 +1,12 @@
-"""Run a matrix of cells on one or more interpreters and write the results contract.
+"""Run a matrix of cells in interleaved rounds on one or more interpreters; write the results contract.
 
-For each interpreter, for each cell: n/a with its reason, or one `concbench.cell` subprocess with a
-timeout, whose failure or hang costs that cell only; HTTP cells are then judged by the server's own
-counts. The mock server (when a workload needs one and no --target is given) lives for the whole run.
+Each round measures the machine (its yardstick and what else ran), then gives every cell of every
+job still short of its target one pyperf worker process, in a shuffled order (`rounds.py`). A worker
+runs in its own process group with a timeout, so a failure or a hang costs that cell only; HTTP
+rounds are checked against the server's own counts. After every round each cell's evidence is judged
+into its row (`judge.py`) and raw/, results.csv and the manifest are rewritten, so an interrupted run
+keeps every finished round. The mock server (when a workload needs one and no --target is given)
+lives for the whole run.
 """
 
 from __future__ import annotations
@@ -11,36 +15,32 @@ import contextlib
 import hashlib
 import importlib
 import os
-import platform
 import re
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from concbench import __version__, fio, target
-from concbench.cell import command
+import psutil
+from pyperf._utils import create_environ  # the environment pyperf's manager gives its workers
+
+from concbench import __version__, fio, machine, rounds, target
+from concbench.cell import VALUES, Spec, command
+from concbench.judge import Context, Evidence, judge
 from concbench.pythons import Facts
-from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
-from concbench.results import (
-    Row,
-    add_note,
-    base_row,
-    derive,
-    fail,
-    noisy,
-    ok_row,
-    write_csv,
-    write_manifest,
-)
+from concbench.registry import DEFAULT, MODELS, WORKLOADS, Cell, baseline_params, unavailable
+from concbench.results import TARGETS, Row, base_row, write_csv, write_manifest
 from concbench.target import Target
 from concbench.verify import server_counts
 
 ERROR_LINE = re.compile(r"^\w*(Error|Exception|Failed|Interrupt)\b.*")
 PYPERF_MANAGER_ERROR = re.compile(r"failed with exit code \d+$")  # says less than the worker's own error
+
+Key = tuple[str, Cell]  # (interpreter id, cell)
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,16 @@ class Plan:
     pythons: list[Facts]
     out: Path
     mode: str  # quick | full
-    timeout_s: float
+    timeout_s: float  # per worker process (one cell, one round)
+    budget_s: float = rounds.BUDGETS["quick"]
+    seed: int = 0
     target: Target | None = None  # a running server (--target); else concbench starts its own
     server_procs: int = 1
+    scratch: Path | None = None  # where disk cells write (default: the system's temporary directory)
+
+    @property
+    def ci_target(self) -> float:
+        return TARGETS[self.mode]
 
 
 @dataclass
@@ -83,76 +90,95 @@ def failure_reason(stderr: str, returncode: int) -> str:
     return (errors or lines or [f"exit code {returncode}"])[-1][:300]
 
 
-def run_cell(facts: Facts, cell: Cell, plan: Plan, server: Server | None = None) -> Row:
-    """Run one cell in its own process group, killed whole on timeout or on the way out; a cell that
-    writes files gets a fresh directory, removed afterwards whatever happened."""
-    scratch = tempfile.TemporaryDirectory(prefix="concbench-") if WORKLOADS[cell.workload].scratch else None
+def run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None = None) -> None:
+    """One worker process of values for a cell, added to its evidence (or its failure recorded).
+
+    The worker runs in its own process group, killed whole on timeout or on the way out; a cell
+    that writes files gets a fresh directory, removed afterwards whatever happened."""
+    wl = WORKLOADS[ev.cell.workload]
+    parent = str(plan.scratch) if plan.scratch else None
+    scratch = tempfile.TemporaryDirectory(prefix="concbench-", dir=parent) if wl.scratch else None
     with scratch or contextlib.nullcontext():
-        return _run_cell(facts, cell, plan, server, scratch.name if scratch else "")
+        if scratch:
+            machine.settle_disk()
+        t0 = time.monotonic()
+        _run_round(ev, plan, round_no, server if wl.server else None, scratch.name if scratch else "")
+        ev.seconds = time.monotonic() - t0
 
 
-def _run_cell(facts: Facts, cell: Cell, plan: Plan, server: Server | None, scratch: str) -> Row:
-    raw = plan.out / "raw" / f"{facts.id}.{cell.workload}.{cell.model}.{cell.variant}.{_case(cell)}.json"
-    tmp = raw.with_name(f".{raw.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    run_token = server.target.new_run() if server else None
-    url = server.target.base(run_token) if server else ""
-    reference = server.references.get(cell.params_json, "") if server else ""
+def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, scratch: str) -> None:
+    cell, facts = ev.cell, ev.facts
+    out = plan.out / "raw" / f".{raw_name(facts, cell)}.round{round_no}.tmp"
+    out.unlink(missing_ok=True)
+    token = server.target.new_run() if server else None
+    model = MODELS[cell.model]
+    spec = Spec(
+        cell.workload,
+        cell.model,
+        cell.variant,
+        cell.params,
+        name=cell.id,
+        url=server.target.base(token) if server else "",
+        reference=server.references.get(cell.params_json, "") if server else "",
+        scratch=scratch,
+        heartbeat=model.heartbeat if WORKLOADS[cell.workload].heartbeat else "",
+        round=round_no,
+    )
+    argv = command(facts.executable, spec, str(out), VALUES[plan.mode], model.monkey_patch)
     proc = subprocess.Popen(
-        command(facts.executable, cell, str(tmp), plan.mode, url, reference, scratch),
-        stdout=subprocess.PIPE,
+        argv,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env=create_environ(None, False, False),
     )
     try:
         _, stderr = proc.communicate(timeout=plan.timeout_s)
     except subprocess.TimeoutExpired:
-        return base_row(facts, cell, "failed", f"timed out after {plan.timeout_s:g} s")
-    finally:  # the pyperf manager and every worker it started share this process group
+        ev.failure = f"timed out after {plan.timeout_s:g} s (round {round_no})"
+        return
+    finally:  # the worker and every process it started share this process group
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    if proc.returncode != 0 or not tmp.exists():
-        row = base_row(facts, cell, "failed", failure_reason(stderr, proc.returncode))
-        row.digest_ok = False if "digest mismatch" in stderr else None
-        tmp.unlink(missing_ok=True)
-        return row
-    tmp.replace(raw)
-    row = ok_row(facts, cell, raw, plan.out)
-    if server:
-        judge_http(row, cell, server, run_token)
-    if row.status == "failed":
-        raw.unlink()
-    return row
-
-
-def _case(cell: Cell) -> str:
-    """A short, stable name for the cell's params in file names."""
-    return hashlib.sha256(cell.params_json.encode()).hexdigest()[:8]
-
-
-def judge_http(row: Row, cell: Cell, server: Server, run_token: int | None) -> None:
-    """Proof of concurrency from the server's side (a concbench server only), and capacity warnings."""
-    params = cell.params
-    add_note(row, server.demand_note(params))
-    if run_token is None:
+        if proc.returncode != 0 or not out.exists():
+            out.unlink(missing_ok=True)
+    if proc.returncode != 0 or not out.exists():
+        ev.failure = failure_reason(stderr, proc.returncode)
+        ev.digest_failed = "digest mismatch" in stderr
         return
-    stats = server.target.stats(run_token)
-    row.requests_seen, row.max_inflight = stats["requests_seen"], stats["max_inflight"]
-    sent = (row.calls or 0) * params["requests"]
+    try:
+        ev.add(str(out), round_no)
+    finally:
+        out.unlink(missing_ok=True)
+    if server and token is not None:
+        _check_counts(ev, server, token, round_no)
+
+
+def _check_counts(ev: Evidence, server: Server, token: int, round_no: int) -> None:
+    """Proof of the round's work from the server's side: exactly the requests sent, never more than
+    C in flight, and some overlap for a concurrent model."""
+    params, run = ev.cell.params, ev.bench.get_runs()[-1]
+    stats = server.target.stats(token)
+    sent = (len(run.warmups or ()) + len(run.values)) * params["requests"]
     ok, text = server_counts(
-        row.requests_seen,
-        row.max_inflight,
+        stats["requests_seen"],
+        stats["max_inflight"],
         sent,
         params["concurrency"],
         params["requests"],
-        MODELS[cell.model].concurrent,
+        MODELS[ev.cell.model].concurrent,
     )
-    if ok:
-        add_note(row, text)
-    else:
-        fail(row, text)
+    ev.counts.append({"round": round_no, "sent": sent, **stats})
+    if not ok:
+        ev.failure = f"{text} (round {round_no})"
+
+
+def raw_name(facts: Facts, cell: Cell) -> str:
+    """A cell's raw file: its interpreter, workload, model, variant and a short hash of its params."""
+    case = hashlib.sha256(cell.params_json.encode()).hexdigest()[:8]
+    return f"{facts.id}.{cell.workload}.{cell.model}.{cell.variant}.{case}.json"
 
 
 def foreign_reason(cell: Cell, server: Server | None) -> str | None:
@@ -179,21 +205,6 @@ def http_server(plan: Plan) -> Iterator[Server | None]:
         yield Server(t, target.capacity(t), references)
 
 
-OVERHEAD_FACTOR = 10
-
-
-def flag_noise(row: Row, harness: dict[str, dict]) -> None:
-    """Warn on an ok cell whose values scatter (CV > 5 %) or whose wall time is within 10× of the
-    harness's own cost (the null cell on the same interpreter)."""
-    if row.status != "ok" or row.workload == "null":
-        return
-    if noisy(row.status, row.workload, row.cv):
-        add_note(row, f"noisy: CV {row.cv:.0%}")
-    fixed = harness.get(row.interpreter, {}).get("null_wall_s")
-    if fixed and row.wall_s < OVERHEAD_FACTOR * fixed:
-        add_note(row, f"within {OVERHEAD_FACTOR}× of the harness's own cost ({fixed * 1e6:.1f} µs)")
-
-
 def disk_limits(cells: list[Cell]) -> dict[str, dict]:
     """fio's figure for each case of the disk workloads (none without fio), keyed by params JSON."""
     limits: dict[str, dict] = {}
@@ -206,77 +217,185 @@ def disk_limits(cells: list[Cell]) -> dict[str, dict]:
     return {k: v for k, v in limits.items() if v}
 
 
-def machine() -> dict:
-    return {
-        "hostname": platform.node(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "processor": _cpu_model(),
-        "cpu_count": os.cpu_count(),
-    }
+def scratch_facts(scratch: Path | None) -> dict:
+    """Where disk cells write, and what filesystem that is (tmpfs, ext4, overlay, ...)."""
+    path = (scratch or Path(tempfile.gettempdir())).resolve()
+    mounts = [m for m in psutil.disk_partitions(all=True) if path.is_relative_to(m.mountpoint)]
+    mount = max(mounts, key=lambda m: len(m.mountpoint), default=None)
+    return {"dir": str(path), "fstype": mount.fstype if mount else "", "settle": machine.settle_disk()}
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
+@dataclass
+class Matrix:
+    """The cells of a run: n/a rows decided up front, and the evidence of every cell that runs."""
+
+    na: dict[Key, Row]
+    evidence: dict[Key, Evidence]
+    order: list[Key]  # every cell, n/a included, as the plan lists them: the order of results.csv
+
+    @classmethod
+    def of(cls, plan: Plan, server: Server | None) -> Matrix:
+        na, evidence, order = {}, {}, []
+        for facts in plan.pythons:
+            for cell in plan.cells:
+                key = (facts.id, cell)
+                order.append(key)
+                if reason := unavailable(cell, facts) or foreign_reason(cell, server):
+                    na[key] = base_row(facts, cell, "n/a", reason)
+                else:
+                    evidence[key] = Evidence(facts, cell)
+        return cls(na, evidence, order)
+
+    def base(self, key: Key) -> Evidence | None:
+        """The sync cell (default variant) that `key`'s cell is compared with, on the same interpreter;
+        None for a price per unit (spawn): nothing to speed up."""
+        interp, cell = key
+        if WORKLOADS[cell.workload].units:
+            return None
+        for (i, c), ev in self.evidence.items():
+            if (i, c.workload, c.model, c.variant) == (interp, cell.workload, "sync", DEFAULT) and (
+                baseline_params(c.params) == baseline_params(cell.params)
+            ):
+                return ev
+        return None
+
+    def rows(self, plan: Plan, server: Server | None, limits: dict, yardsticks: dict[int, dict]) -> list[Row]:
+        """Every cell's row as its evidence stands now: the one judging step."""
+        floors = {
+            interp: ev.bench.mean()
+            for (interp, cell), ev in self.evidence.items()
+            if cell.workload == "null" and ev.runs and not ev.failure
+        }
+        judged = {}
+        for key, ev in self.evidence.items():
+            cell = key[1]
+            serves = server is not None and WORKLOADS[cell.workload].server
+            ctx = Context(
+                target=plan.ci_target,
+                base=self.base(key),
+                floor_s=floors.get(key[0]),
+                yardsticks=yardsticks,
+                demand_note=server.demand_note(cell.params) if serves else "",
+                fio_mb_s=limits.get(cell.params_json, {}).get("mb_per_s"),
+            )
+            judged[key] = judge(ev, ctx)
+        return [judged.get(k) or self.na[k] for k in self.order]
 
 
-def one_cell(
-    facts: Facts, cell: Cell, plan: Plan, server: Server | None, limits: dict, harness: dict[str, dict]
-) -> Row:
-    """A cell's row: n/a with its reason, or run, with the disk limit and the noise notes beside it.
-    The null cell's time becomes the interpreter's harness cost for the cells after it."""
-    reason = unavailable(cell, facts) or foreign_reason(cell, server)
-    if reason:
-        return base_row(facts, cell, "n/a", reason)
-    row = run_cell(facts, cell, plan, server if WORKLOADS[cell.workload].server else None)
-    row.fio_mb_s = limits.get(cell.params_json, {}).get("mb_per_s")
-    flag_noise(row, harness)
-    if cell.workload == "null" and row.status == "ok":
-        harness[facts.id] = {"null_wall_s": row.wall_s, "null_cv": row.cv}
-    return row
+def write_raw(plan: Plan, matrix: Matrix, rows: list[Row]) -> None:
+    """Each cell's runs so far as one pyperf JSON (atomically); a failed cell keeps none."""
+    by_key = dict(zip(matrix.order, rows, strict=True))
+    for key, ev in matrix.evidence.items():
+        path = plan.out / "raw" / raw_name(ev.facts, ev.cell)
+        row = by_key[key]
+        if row.status == "failed" or ev.bench is None:
+            path.unlink(missing_ok=True)
+            row.raw_file = ""
+            continue
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.unlink(missing_ok=True)
+        ev.bench.dump(str(tmp))
+        tmp.replace(path)
+        row.raw_file = str(path.relative_to(plan.out))
 
 
-def run(plan: Plan, argv: list[str], on_cell: Callable[[str, Row], None]) -> list[Row]:
-    """Run every cell of the plan on every interpreter; write manifest.json, raw/ and results.csv."""
+def converged(matrix: Matrix, rows: list[Row], plan: Plan) -> set:
+    """The jobs every cell of which has reached the target (or failed) after MIN_ROUNDS rounds."""
+    by_key = dict(zip(matrix.order, rows, strict=True))
+    out = set()
+    for job, keys in rounds.jobs(matrix.evidence).items():
+        judged = [by_key[k] for k in keys]
+        if all(
+            r.status == "failed"
+            or (
+                (r.rounds or 0) >= rounds.MIN_ROUNDS
+                and r.ci_halfwidth is not None
+                and r.ci_halfwidth <= plan.ci_target
+            )
+            for r in judged
+        ):
+            out.add(job)
+    return out
+
+
+def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]) -> list[Row]:
+    """Run every cell of the plan in rounds; write manifest.json, raw/ and results.csv after each."""
+    schedule = rounds.Schedule(plan.budget_s, plan.seed)
     (plan.out / "raw").mkdir(parents=True, exist_ok=True)
     manifest = {
         "concbench_version": __version__,
         "command": argv,
         "started": now(),
-        "machine": machine(),
+        "machine": machine.facts(),
         "interpreters": [f.to_dict() for f in plan.pythons],
         "params": {
             "mode": plan.mode,
             "timeout_s": plan.timeout_s,
+            "budget_s": plan.budget_s,
+            "ci_target": plan.ci_target,
+            "values_per_round": VALUES[plan.mode],
+            "seed": plan.seed,
             "cells": {c.id: c.params for c in plan.cells},
         },
+        "rounds": [],
     }
-    rows: list[Row] = []
-    harness: dict[str, dict] = {}  # per interpreter: the null cell's wall time, the fixed cost of a call
-    manifest["harness"] = harness
-    limits = disk_limits(plan.cells)
-    if limits:
-        manifest["disk"] = limits
+    yardsticks: dict[int, dict] = {}
+    n_cores = machine.cores()
     with http_server(plan) as server:
         if server:
             manifest["server"] = {**asdict(server.target), "capacity": server.capacity}
+        limits = disk_limits(plan.cells)
+        if limits:
+            manifest["disk"] = limits
+        if any(WORKLOADS[c.workload].scratch for c in plan.cells):
+            manifest["scratch"] = scratch_facts(plan.scratch)
+        matrix = Matrix.of(plan, server)
+        by_job = rounds.jobs(matrix.evidence)
+        rows = matrix.rows(plan, server, limits, yardsticks)
         write_manifest(plan.out / "manifest.json", manifest)
-        for facts in plan.pythons:
-            for cell in plan.cells:
-                row = one_cell(facts, cell, plan, server, limits, harness)
-                rows.append(row)
-                derive(rows)
-                write_csv(
-                    plan.out / "results.csv", rows
-                )  # after every cell: an interrupted run keeps its rows
-                on_cell(f"{facts.id} {cell.id}", row)
+        live = [server.target.pid] if server and server.target.pid else []
+        manifest["machine"]["orphans_adopted"] = machine.adopt_orphans()
+        while schedule.another(by_job, lambda k: matrix.evidence[k].seconds):
+            order = [k for k in schedule.order(by_job) if not matrix.evidence[k].failure]
+            r = schedule.round
+            load0 = machine.Load.now(live)
+            yardsticks[r] = machine.yardstick(n_cores)
+            for key in order:
+                run_round(matrix.evidence[key], plan, r, server)
+                machine.reap_orphans(set(live))
+            load = machine.Load.now(live).since(load0, n_cores)
+            rows = matrix.rows(plan, server, limits, yardsticks)
+            write_raw(plan, matrix, rows)
+            schedule.done = converged(matrix, rows, plan)
+            record = {
+                "round": r,
+                "cells": len(order),
+                "yardstick": yardsticks[r],
+                "load": load,
+                "ended": now(),
+            }
+            manifest["rounds"].append(record)
+            manifest["harness"] = harness(rows)
+            _write(plan, manifest, rows)
+            on_round(record, rows)
     manifest["finished"] = now()
-    manifest["status_counts"] = {s: sum(r.status == s for r in rows) for s in ("ok", "n/a", "failed")}
-    write_manifest(plan.out / "manifest.json", manifest)
+    manifest["elapsed_s"] = round(schedule.elapsed(), 1)
+    manifest["status_counts"] = {
+        s: sum(r.status == s for r in rows) for s in ("ok", "impossible", "n/a", "failed")
+    }
+    _write(plan, manifest, rows)
     return rows
+
+
+def harness(rows: list[Row]) -> dict[str, dict]:
+    """Per interpreter: the null cell's wall time, the fixed cost of one timed call."""
+    return {
+        r.interpreter: {"null_wall_s": r.wall_s, "null_cv": r.cv}
+        for r in rows
+        if r.workload == "null" and r.status == "ok"
+    }
+
+
+def _write(plan: Plan, manifest: dict, rows: list[Row]) -> None:
+    write_csv(plan.out / "results.csv", rows)
+    write_manifest(plan.out / "manifest.json", manifest)

@@ -63,6 +63,8 @@ class Workload:
     heartbeat: bool = False  # measure scheduler lag during its cells (loop_lag_* columns)
     bytes_moved: Callable[[dict[str, int]], int] | None = None  # for the MB/s column
     units: Callable[[dict[str, int], str], int] | None = None  # spawn: units per call, by model
+    bound: str = ""  # what its ideal is: "cpu" (sync over the cores) or "latency" (waves of L), both
+    # physical limits that no cell can beat; "" when the ideal is only a comparison (disk: sync)
 
 
 MODELS: dict[str, Model] = {
@@ -123,6 +125,7 @@ WORKLOADS: dict[str, Workload] = {
             },
             ideal_s=cpu_bound.ideal_s,
             heartbeat=True,
+            bound="cpu",
         ),
         Workload(
             "http_fanout",
@@ -156,6 +159,7 @@ WORKLOADS: dict[str, Workload] = {
                 ),
             },
             ideal_s=http_fanout.ideal_s,
+            bound="latency",
             server=True,
             any_server=True,
         ),
@@ -232,6 +236,7 @@ WORKLOADS: dict[str, Workload] = {
                 "multiprocessing": (Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),),
             },
             ideal_s=mixed.ideal_s,
+            bound="latency",
             server=True,
             scratch=True,
             heartbeat=True,

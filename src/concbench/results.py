@@ -10,22 +10,22 @@ import csv
 import io
 import json
 import platform
-import statistics
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-import pyperf
-
 from concbench.pythons import Facts
-from concbench.registry import DEFAULT, WORKLOADS, Cell, baseline_params, variant
+from concbench.registry import Cell, variant
 
-NOISY_CV = 0.05  # a cell whose values scatter more than this is noted as noisy
+STATUSES = ("ok", "impossible", "n/a", "failed")
+TARGETS = {"quick": 0.05, "full": 0.02}  # the CI half-width a mode's rounds aim for
 
 
-def noisy(status: str, workload: str, cv: float | None) -> bool:
-    """An ok cell whose values scatter by more than NOISY_CV; never the null cell, the sub-µs
-    yardstick whose values always scatter."""
-    return status == "ok" and workload != "null" and cv is not None and cv > NOISY_CV
+def imprecise(status: str, workload: str, halfwidth: float | None, target: float) -> bool:
+    """An ok cell whose headline figure's CI is wider than the target (or has no CI: one round);
+    never the null cell, the sub-µs yardstick of the harness."""
+    if status != "ok" or workload == "null":
+        return False
+    return halfwidth is None or halfwidth != halfwidth or halfwidth > target  # NaN: no CI
 
 
 @dataclass
@@ -45,19 +45,28 @@ class Row:
     params: str  # JSON, one key per dimension
     workers: int
     cores: int
-    status: str  # ok | n/a | failed
-    reason: str = ""  # why n/a or failed
-    note: str = ""  # findings on an ok cell: client-bound, server-bound, GIL re-enabled, ...
+    status: str  # ok | impossible | n/a | failed
+    reason: str = ""  # why impossible, n/a or failed
+    note: str = ""  # findings on an ok cell: client-bound, server-bound, GIL re-enabled, imprecise, ...
     client: str = ""  # the I/O library of this variant
     wall_s: float | None = None
     wall_stdev_s: float | None = None
     cv: float | None = None
     values: int | None = None
+    rounds: int | None = None  # rounds (one worker process each) that gave values
+    wall_ci_low_s: float | None = None  # 95 % CI of the geometric mean of the rounds' wall times
+    wall_ci_high_s: float | None = None
     cpu_s: float | None = None
     max_rss_mb: float | None = None
     ideal_s: float | None = None
-    efficiency: float | None = None
-    speedup_vs_sync: float | None = None
+    efficiency: float | None = None  # ideal / wall, paired with sync round by round where ideal uses it
+    efficiency_ci_low: float | None = None
+    efficiency_ci_high: float | None = None
+    speedup_vs_sync: float | None = None  # geometric mean of sync / this cell, round by round
+    speedup_ci_low: float | None = None
+    speedup_ci_high: float | None = None
+    machine_efficiency: float | None = None  # cpu cells: speedup / the parallelism the yardstick found
+    ci_halfwidth: float | None = None  # relative half-width of the headline figure's CI (speedup, else wall)
     digest_ok: bool | None = None
     mp_start_method: str = ""
     calls: int | None = None  # timed function calls in all worker processes, warmups included
@@ -79,11 +88,6 @@ class Row:
 
 
 COLUMNS = [f.name for f in fields(Row)]
-TIMINGS = (
-    "wall_s wall_stdev_s cv cpu_s max_rss_mb ideal_s efficiency speedup_vs_sync "
-    "lat_p50_ms lat_p90_ms lat_p99_ms cpu_ms_per_request mb_per_s loop_lag_p99_ms loop_lag_max_ms "
-    "us_per_unit mem_kb_per_unit"
-).split()
 
 
 def base_row(facts: Facts, cell: Cell, status: str, reason: str = "") -> Row:
@@ -106,73 +110,6 @@ def base_row(facts: Facts, cell: Cell, status: str, reason: str = "") -> Row:
         client=variant(cell).client,
         mp_start_method=facts.mp_start_method,
     )
-
-
-def ok_row(facts: Facts, cell: Cell, raw: Path, out_dir: Path) -> Row:
-    """A row from a cell's pyperf JSON: timings, and per-run CPU, RSS and GIL facts from its metadata."""
-    bench = pyperf.Benchmark.load(str(raw))
-    runs = [r.get_metadata() for r in bench.get_runs() if r.values]
-    row = base_row(facts, cell, "ok")
-    row.calls = sum(len(r.warmups or ()) + len(r.values) for r in bench.get_runs())
-    row.wall_s = bench.mean()
-    row.values = bench.get_nvalue()
-    row.wall_stdev_s = bench.stdev() if row.values > 1 else 0.0
-    row.cv = row.wall_stdev_s / row.wall_s
-    row.cpu_s = statistics.fmean(m["cpu_s"] for m in runs)
-    row.max_rss_mb = max(m["max_rss_mb"] for m in runs)
-    row.gil_enabled_runtime = any(m["gil_enabled_after"] for m in runs)
-    row.gil_reenabled = any(m["gil_enabled_after"] and not m["gil_enabled_before"] for m in runs)
-    row.mp_start_method = runs[0]["mp_start_method"]
-    row.reference_s = statistics.fmean(m.get("reference_s", 0.0) for m in runs)
-    row.digest_ok = True  # every value was checked in the worker; a mismatch would have failed the cell
-    row.raw_file = str(raw.relative_to(out_dir))
-    if "lat_p50_ms" in runs[0]:
-        for col in ("lat_p50_ms", "lat_p90_ms", "lat_p99_ms"):
-            setattr(row, col, statistics.fmean(m[col] for m in runs))
-        row.cpu_ms_per_request = row.cpu_s / cell.params["requests"] * 1000
-    if "loop_lag_p99_ms" in runs[0]:
-        row.loop_lag_p99_ms = max(m["loop_lag_p99_ms"] for m in runs)
-        row.loop_lag_max_ms = max(m["loop_lag_max_ms"] for m in runs)
-    if count_units := WORKLOADS[cell.workload].units:
-        row.us_per_unit = row.wall_s / count_units(cell.params, cell.model) * 1e6
-        if "mem_kb_per_unit" in runs[0]:
-            row.mem_kb_per_unit = statistics.fmean(m["mem_kb_per_unit"] for m in runs)
-    if count := WORKLOADS[cell.workload].bytes_moved:
-        row.bytes_moved = count(cell.params)
-        row.mb_per_s = row.bytes_moved / row.wall_s / 1e6
-    if row.workers > row.cores:
-        add_note(row, f"oversubscribed: {row.workers} workers on {row.cores} cores")
-    if row.gil_reenabled:
-        add_note(row, "GIL re-enabled during the cell: these are not free-threaded numbers")
-    return row
-
-
-def add_note(row: Row, note: str) -> None:
-    row.note = "; ".join(n for n in (row.note, note) if n)
-
-
-def fail(row: Row, reason: str) -> None:
-    """A cell that did not prove its work keeps no number."""
-    row.status, row.reason, row.note = "failed", reason, ""
-    for col in TIMINGS:
-        setattr(row, col, None)
-
-
-def derive(rows: list[Row]) -> None:
-    """Fill speedup_vs_sync, ideal_s and efficiency from the sync cell (default variant) of the group."""
-
-    def key(r: Row) -> tuple[str, str, str]:
-        return r.interpreter, r.workload, json.dumps(baseline_params(json.loads(r.params)), sort_keys=True)
-
-    sync = {key(r): r.wall_s for r in rows if r.model == "sync" and r.variant == DEFAULT and r.status == "ok"}
-    for r in rows:
-        base = sync.get(key(r))
-        if r.status != "ok" or base is None or WORKLOADS[r.workload].units:
-            continue  # spawn cost is a price per unit: nothing to speed up
-        r.speedup_vs_sync = base / r.wall_s
-        r.ideal_s = WORKLOADS[r.workload].ideal_s(json.loads(r.params), base, r.cores, r.reference_s or 0.0)
-        if r.ideal_s is not None:
-            r.efficiency = r.ideal_s / r.wall_s
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import groupby
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -18,9 +19,9 @@ if TYPE_CHECKING:
 
 from concbench.pythons import Facts, Found
 from concbench.registry import MODELS, WORKLOADS, Cell, Workload, unavailable
-from concbench.results import NOISY_CV, Row, noisy
+from concbench.results import STATUSES, Row, imprecise
 
-STATUS_STYLE = {"ok": "green", "n/a": "yellow", "failed": "bold red"}
+STATUS_STYLE = {"ok": "green", "impossible": "bold magenta", "n/a": "yellow", "failed": "bold red"}
 
 
 def matrix_table(facts: Facts) -> Table:
@@ -50,26 +51,36 @@ def pythons_table(found: list[Found]) -> Table:
 
 
 @contextmanager
-def progress(console: Console, total: int) -> Iterator[Callable[[str, Row], None]]:
-    """A bar with the cell name and ETA on a terminal; one line per cell when output is a pipe."""
+def progress(console: Console, budget_s: float) -> Iterator[Callable[[dict, list[Row]], None]]:
+    """A bar over the time budget on a terminal; one line per round either way."""
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
-        TimeRemainingColumn(),
         console=console,
         disable=not console.is_terminal,
     )
-    task = bar.add_task("cells", total=total)
+    task = bar.add_task("rounds", total=budget_s)
+    started = time.monotonic()
 
-    def on_cell(name: str, row: Row) -> None:
-        bar.update(task, advance=1, description=name)
-        if not console.is_terminal:
-            console.print(f"{row.status:6} {name} {row.reason}", highlight=False, soft_wrap=True)
+    def on_round(record: dict, rows: list[Row]) -> None:
+        bar.update(task, completed=time.monotonic() - started, description=f"round {record['round']}")
+        console.print(round_line(record, rows), highlight=False, soft_wrap=True)
 
     with bar:
-        yield on_cell
+        yield on_round
+
+
+def round_line(record: dict, rows: list[Row]) -> str:
+    """`round 3: 120 cells; machine: loop 0.112 s, 1.9 cores; others 2 % of the CPU; 14 short of target`"""
+    y, load = record["yardstick"], record["load"]
+    counts = ", ".join(f"{n} {s}" for s in STATUSES if (n := sum(r.status == s for r in rows)) and s != "ok")
+    busy = " [yellow]busy[/]" if load["busy"] else ""
+    return (
+        f"round {record['round']}: {record['cells']} cells in {load['wall_s']:.0f} s; machine: loop "
+        f"{y['loop_s'] * 1000:.0f} ms, {y['parallel']:.2f} of {y['copies']} cores; other processes took "
+        f"{load['others_share']:.0%} of the CPU{busy}" + (f"; {counts}" if counts else "")
+    )
 
 
 def _fmt(value: float | None, spec: str, suffix: str = "") -> str:
@@ -81,6 +92,14 @@ def seconds(x: float) -> str:
     if x < 1e-3:
         return f"{x * 1e6:.1f} µs"
     return f"{x * 1e3:.1f} ms" if x < 1 else f"{x:.3f} s"
+
+
+def _ci(value: float | None, low: float | None, high: float | None, suffix: str = "") -> str:
+    if value is None:
+        return ""
+    if low is None or high is None:
+        return f"{value:.2f}{suffix}"
+    return f"{value:.2f}{suffix} [{low:.2f}–{high:.2f}]"
 
 
 def _wall(r: Row) -> str:
@@ -98,7 +117,11 @@ COLUMNS: list[Column] = [  # header, cell text, for which workloads
     ("model", lambda r: r.model, ALWAYS),
     ("variant", lambda r: r.variant, ALWAYS),
     ("wall", _wall, ALWAYS),
-    ("speedup", lambda r: _fmt(r.speedup_vs_sync, ".2f", "×"), lambda wl: wl.units is None),
+    (
+        "speedup [95% CI]",
+        lambda r: _ci(r.speedup_vs_sync, r.speedup_ci_low, r.speedup_ci_high, "×"),
+        lambda wl: wl.units is None,
+    ),
     ("efficiency", lambda r: _fmt(r.efficiency, ".0%"), lambda wl: wl.units is None),
     ("CPU (s)", lambda r: _fmt(r.cpu_s, ".3f"), ALWAYS),
     ("RSS (MB)", lambda r: _fmt(r.max_rss_mb, ".0f"), ALWAYS),
@@ -131,24 +154,48 @@ def print_tables(console: Console, rows: list[Row]) -> None:
         console.print(table)
 
 
-def findings(rows: list[Row]) -> list[str]:
-    """The lines under the tables: the GIL audit of each free-threaded interpreter, noisy cells."""
+def findings(rows: list[Row], target: float) -> list[str]:
+    """The lines under the tables: the GIL audit of each free-threaded interpreter, the cells flagged
+    impossible and what to do, the cells whose CI did not reach the target."""
     lines = []
     for interp in sorted({r.interpreter for r in rows if r.gil_disabled_build}):
         ran = [r for r in rows if r.interpreter == interp and r.gil_enabled_runtime is not None]
         back = [f"{r.workload}.{r.model}/{r.variant}" for r in ran if r.gil_reenabled]
         verdict = f"[bold red]re-enabled by {len(back)}[/]: {', '.join(back)}" if back else "off throughout"
         lines.append(f"GIL audit, {interp}: {len(ran)} cells ran; the GIL was {verdict}")
-    scattered = [r for r in rows if noisy(r.status, r.workload, r.cv)]
-    if scattered:
-        head = f"[yellow]{len(scattered)} cells are noisy (CV > {NOISY_CV:.0%})[/]"
-        lines.append(f"{head}: {', '.join(f'{r.workload}.{r.model}/{r.variant}' for r in scattered)}")
+    flagged = [r for r in rows if r.status == "impossible"]
+    if flagged:
+        lines.append(
+            f"[bold magenta]{len(flagged)} cells are impossible[/] (faster than physics allows, so noise "
+            f"or a bug; left out of recommendations and claims): {_names(flagged)}. Give the run more rounds "
+            "(--budget 10m) on a quieter machine."
+        )
+    short = [r for r in rows if imprecise(r.status, r.workload, r.ci_halfwidth, target)]
+    if short:
+        lines.append(
+            f"[yellow]{len(short)} cells did not reach the ±{target:.0%} target[/] (the budget ran out "
+            f"first; their CIs are wider, see the speedup column): {_names(short)}"
+        )
     return lines
 
 
+def _names(rows: list[Row]) -> str:
+    return ", ".join(f"{r.interpreter[-7:]} {r.workload}.{r.model}/{r.variant}" for r in rows)
+
+
 def comparison_table(cmp: Comparison) -> Table:
-    table = Table(title=escape(f"B / A wall time: A = {cmp.a}, B = {cmp.b}"))
-    for col in ("interpreter", "workload", "model", "params", "A", "B", "B / A", "significance"):
+    table = Table(title=escape(f"B / A, net of the machine: A = {cmp.a}, B = {cmp.b}"))
+    for col in (
+        "interpreter",
+        "workload",
+        "model",
+        "params",
+        "A",
+        "B",
+        "B / A",
+        "relative to",
+        "significance",
+    ):
         table.add_column(col, justify="right" if col in ("A", "B", "B / A") else "left")
     for r in cmp.ratios:
         table.add_row(
@@ -159,6 +206,30 @@ def comparison_table(cmp: Comparison) -> Table:
             seconds(r.a_wall_s),
             seconds(r.b_wall_s),
             f"{r.ratio:.3f}",
+            r.basis,
             r.verdict,
         )
     return table
+
+
+def agreement_lines(cmp: Comparison) -> list[str]:
+    """Whether two runs agree: the machine, the cells called different, each recommendation, each claim."""
+    n, called = len(cmp.ratios), len(cmp.called)
+    lines = [
+        cmp.machine,
+        f"cells called significantly different: {called} of {n} ({called / n:.0%}); an A/A comparison "
+        "(the same code twice) should call about 5 %",
+    ]
+    agree = sum(a for *_, a in cmp.picks)
+    settled = [(w, pa, pb, a) for w, pa, pb, a in cmp.picks if "(settled" in pa and "(settled" in pb]
+    lines.append(
+        f"recommendations: {agree} of {len(cmp.picks)} name the same best model; settled in both runs: "
+        f"{len(settled)}, of which {sum(a for *_, a in settled)} agree"
+    )
+    for where, pa, pb, a in cmp.picks:
+        lines.append(f"  {'agree   ' if a else 'DISAGREE'} {where}: A {pa}, B {pb}")
+    same = sum(va == vb for _, va, vb in cmp.verdicts)
+    lines.append(f"claims: {same} of {len(cmp.verdicts)} verdicts agree")
+    for claim, va, vb in cmp.verdicts:
+        lines.append(f"  {'agree   ' if va == vb else 'DISAGREE'} {claim}: A {va}, B {vb}")
+    return lines

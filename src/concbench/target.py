@@ -34,6 +34,7 @@ class Target:
     concbench: bool  # counts requests per run token (/stats)
     procs: int | None = None
     loop: str | None = None
+    pid: int | None = None  # the server process, when concbench started it (its CPU is ours)
 
     def new_run(self) -> int | None:
         """A fresh run token for one cell (None for a foreign server)."""
@@ -95,7 +96,7 @@ def serve(procs: int = 1, ready_timeout: float = 30) -> Iterator[Target]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
-        yield Target(info["url"], True, info["procs"], info["loop"])
+        yield Target(info["url"], True, info["procs"], info["loop"], proc.pid)
     finally:
         proc.terminate()
         try:

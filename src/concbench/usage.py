@@ -70,9 +70,9 @@ def tree_pss() -> int:
 
 
 def tree_peak_rss() -> int:
-    """This process's peak RSS plus the peaks of its live descendants, in bytes."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-    return own + sum(_peak_rss(p) for p in _processes()[1:])
+    """This process's peak RSS plus the peaks of its live descendants, in bytes (VmHWM: ru_maxrss
+    would carry over the parent's peak across fork and exec)."""
+    return sum(_peak_rss(p) for p in _processes())
 
 
 class UsageHook:

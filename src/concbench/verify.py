@@ -35,6 +35,10 @@ def server_counts(
     allowed = min(concurrency, requests) if concurrent else 1
     if allowed > 1 and peak <= 1:
         return False, "ran one request at a time (server saw at most 1 in flight), though concurrent"
-    if peak < 0.8 * allowed:
-        return True, f"client-bound: only {peak} of {allowed} in flight"
-    return True, ""
+    return True, inflight_note(peak, concurrency, requests, concurrent)
+
+
+def inflight_note(peak: int, concurrency: int, requests: int, concurrent: bool) -> str:
+    """A note when the peak in flight stayed under 0.8 × what was allowed."""
+    allowed = min(concurrency, requests) if concurrent else 1
+    return f"client-bound: only {peak} of {allowed} in flight" if peak < 0.8 * allowed else ""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from math import isqrt
 
 BASE = 10_000_000
-QUICK = [{"tasks": 16, "span": 5_000}]  # ~30 ms a task
+QUICK = [{"tasks": 8, "span": 5_000}]  # ~20 ms a task
 FULL = [{"tasks": 32, "span": 5_000}]  # more tasks than cores: load balance matters
 
 Run = Callable[[], list[int]]  # what a model's setup() yields: do the work once, results in task order

@@ -17,8 +17,8 @@ from concbench.servers.content import body
 from ..clients import AsyncGet, Get, gather_limited, origin_of
 from ..partition import with_limits
 
-QUICK = [{"requests": 100, "concurrency": 50, "latency_ms": 10, "size": 1024}]
-FULL = [{"requests": 500, "concurrency": 100, "latency_ms": 10, "size": 1024}]
+QUICK = [{"requests": 40, "concurrency": 10, "latency_ms": 10, "size": 1024}]
+FULL = [{"requests": 200, "concurrency": 20, "latency_ms": 20, "size": 1024}]
 Fetched = tuple[str, float]
 Run = Callable[[], list[Fetched]]
 

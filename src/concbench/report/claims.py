@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from concbench.report.groups import baseline, ok
-from concbench.report.stats import differs
+from concbench.report.stats import differ
 from concbench.summary import seconds
 
 SUPPORTED, CONTRADICTED, NOT_MEASURED = "supported", "contradicted", "not measured"
@@ -57,7 +57,7 @@ def _pair(df: pd.DataFrame, workload: str, a: str, b: str) -> list[tuple[pd.Seri
 
 def _slower_or_same(a: pd.Series, b: pd.Series) -> bool:
     """`a` is not significantly faster than `b`."""
-    return a.wall_s >= b.wall_s or not differs(a.samples, b.samples)
+    return a.wall_s >= b.wall_s or not differ(a, b)
 
 
 def _where(r: pd.Series) -> str:
@@ -154,7 +154,7 @@ def threads_under_the_gil(df: pd.DataFrame) -> Verdict:
     for _, r in _cpu_threads(df, gil=True).iterrows():
         v.evidence.append(f"{_where(r)}: threads {r.speedup_vs_sync:.2f}× sync with {r.workers} workers")
         sync = baseline(df, r)
-        if r.speedup_vs_sync >= GIL_SPEEDUP and (sync is None or differs(r.samples, sync.samples)):
+        if r.speedup_vs_sync >= GIL_SPEEDUP and (sync is None or differ(r, sync)):
             fast.append(_where(r))
     return v.settle(
         fast,
@@ -251,7 +251,7 @@ def gevent_keeps_up(df: pd.DataFrame) -> Verdict:
     behind = []
     for g, a in _pair(df, "http_fanout", "gevent", "asyncio"):
         v.evidence.append(f"{_where(g)}: gevent {seconds(g.wall_s)} vs asyncio {seconds(a.wall_s)}")
-        if g.wall_s > KEEPS_UP * a.wall_s and differs(g.samples, a.samples):
+        if g.wall_s > KEEPS_UP * a.wall_s and differ(g, a):
             behind.append(_where(g))
     v.settle(
         behind,

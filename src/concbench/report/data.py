@@ -48,8 +48,12 @@ def typed(df: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
     df["label"] = [label(m, v) for m, v in zip(df.model, df.variant, strict=True)]
     df["case"] = [case(w, p) for w, p in zip(df.workload, df.params, strict=True)]
     if "samples" not in df:
-        ok = zip(df.status == "ok", df.raw_file, strict=True)
-        df["samples"] = [samples(path, f) if path and is_ok else [] for is_ok, f in ok]
+        ok = list(zip(df.status.isin(["ok", "impossible"]), df.raw_file, strict=True))
+        benches = [bench(path, f) if path and is_ok else None for is_ok, f in ok]
+        df["samples"] = [b.get_values() if b else [] for b in benches]
+        df["rounds_values"] = [round_means(b) for b in benches]
+    if "rounds_values" not in df:  # built in memory (tests) without raw files: nothing to pair
+        df["rounds_values"] = [{} for _ in range(len(df))]
     return df
 
 
@@ -67,8 +71,26 @@ def case(workload: str, params: str) -> str:
     return f"{workload}[{dims(params)}]"
 
 
-def samples(path: Path, raw_file: str) -> list[float]:
+def bench(path: Path, raw_file: str) -> pyperf.Benchmark | None:
     try:
-        return pyperf.Benchmark.load(str(path / raw_file)).get_values()
+        return pyperf.Benchmark.load(str(path / raw_file))
     except (OSError, ValueError, TypeError):
-        return []
+        return None
+
+
+def round_means(b: pyperf.Benchmark | None) -> dict[int, float]:
+    """Round -> the mean of that round's values; {} for a run made before rounds (no pairing)."""
+    if b is None:
+        return {}
+    out = {}
+    for run in b.get_runs():
+        r = run.get_metadata().get("concbench_round")
+        if r is None or not run.values:
+            return {}
+        out[r] = sum(run.values) / len(run.values)
+    return out
+
+
+def yardsticks(manifest: dict) -> dict[int, dict]:
+    """Round -> the machine's yardstick in that round (empty for a run made before rounds)."""
+    return {r["round"]: r["yardstick"] for r in manifest.get("rounds", []) if "yardstick" in r}

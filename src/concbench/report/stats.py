@@ -1,24 +1,20 @@
-"""Significance, the way pyperf compare_to decides it: a two-tailed t-test at 95 % on the values.
-
-pyperf's own `is_significant` needs two samples of the same size; cells of different runs can have
-different counts, so this is Welch's form of the same test, with pyperf's table of t critical values."""
+"""Significance between two cells of a run: paired by round when both have rounds, else the way
+pyperf compare_to decides it, a two-tailed t-test at 95 % on the values (Welch's form, since cells
+can have different numbers of values; pyperf's own `is_significant` needs equal sizes)."""
 
 from __future__ import annotations
 
-import math
-import statistics
-from collections.abc import Sequence
+import pandas as pd
 
-from pyperf._utils import tdist95conf_level  # the table compare_to uses
+from concbench import paired
+from concbench.paired import welch as differs
+
+__all__ = ["differ", "differs"]
 
 
-def differs(a: Sequence[float], b: Sequence[float]) -> bool:
-    """True when the means of `a` and `b` differ significantly; False with fewer than 2 values each."""
-    if len(a) < 2 or len(b) < 2:
-        return False
-    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
-    diff = statistics.fmean(a) - statistics.fmean(b)
-    if va + vb == 0:
-        return diff != 0
-    dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    return abs(diff) / math.sqrt(va + vb) >= tdist95conf_level(max(1, round(dof)))
+def differ(a: pd.Series, b: pd.Series) -> bool:
+    """Cells `a` and `b` (rows of one run) differ in wall time beyond noise."""
+    ratio = paired.ratio(a.rounds_values, b.rounds_values) if len(a.rounds_values) > 1 else None
+    if ratio is not None and ratio.n >= 2:
+        return ratio.above(1.0) or ratio.below(1.0)
+    return differs(a.samples, b.samples)

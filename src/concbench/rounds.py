@@ -1,0 +1,90 @@
+"""The order of a run: jobs, rounds, shuffling, and when to stop.
+
+A job is every cell (on every interpreter) that does the same work: one workload and its params, the
+sync baseline included. A round gives each cell of each job still running one worker process of
+values; jobs come in a shuffled order and so do the cells inside a job, interpreters mixed, so that a
+slow minute hits every model of a job alike and a cell's pairs with its sync are minutes apart at
+most (Google Benchmark's random interleaving, per job). The shuffles come from one seed, kept in the
+manifest. Rounds stop when every job's cells reach the target CI half-width, or when the next round
+would not fit in the time budget.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+
+from concbench.registry import Cell, baseline_params
+
+MIN_ROUNDS = 3  # a CI from fewer rounds is too wide to stop on
+END_RESERVE_S = 8.0  # kept for the last judging, the tables and the charts
+BUDGETS = {"quick": 180.0, "full": 1800.0}  # seconds for the whole run, by mode
+
+
+def job_of(cell: Cell) -> tuple[str, str]:
+    """The job a cell belongs to: its workload and the params its sync baseline shares with it."""
+    return cell.workload, json.dumps(baseline_params(cell.params), sort_keys=True)
+
+
+def jobs(keys: Iterable[tuple[str, Cell]]) -> dict[tuple[str, str], list[tuple[str, Cell]]]:
+    """(interpreter id, cell) keys grouped by job, in first-seen order."""
+    out: dict[tuple[str, str], list[tuple[str, Cell]]] = {}
+    for key in keys:
+        out.setdefault(job_of(key[1]), []).append(key)
+    return out
+
+
+def parse_budget(text: str) -> float:
+    """`90`, `90s`, `10m`, `1h` -> seconds (> 0)."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "s")
+    try:
+        seconds = float(number) * units[unit]
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise ValueError(f"expected a duration such as 90s, 10m or 1h, not {text!r}")
+    return seconds
+
+
+@dataclass
+class Schedule:
+    """Which jobs run in which round, and whether another round fits."""
+
+    budget_s: float
+    seed: int
+    started: float = field(default_factory=time.monotonic)
+    done: set[Hashable] = field(default_factory=set)  # jobs whose cells reached the target
+    round: int = 0
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def order(self, by_job: dict[Hashable, list]) -> list:
+        """The next round's keys: the jobs still running, shuffled, each job's cells shuffled."""
+        self.round += 1
+        running = [j for j in by_job if j not in self.done]
+        self.rng.shuffle(running)
+        out = []
+        for j in running:
+            cells = list(by_job[j])
+            self.rng.shuffle(cells)
+            out += cells
+        return out
+
+    def another(self, by_job: dict[Hashable, list], cost: Callable[[object], float]) -> bool:
+        """Whether to start another round: a first one always; then while some job is still short of
+        its target and the round (each cell's last cost) fits in what is left of the budget."""
+        if self.round == 0:
+            return True
+        running = [k for j, keys in by_job.items() if j not in self.done for k in keys]
+        if not running:
+            return False
+        need = sum(cost(k) for k in running)
+        return self.elapsed() + need <= self.budget_s - END_RESERVE_S
