@@ -41,4 +41,5 @@ def concbench():
 def quick_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """One end-to-end `concbench run --workload cpu_bound --quick`, shared by the tests that read it."""
     out = tmp_path_factory.mktemp("run") / "results"
-    return out, _concbench("run", "--workload", "cpu_bound", "--quick", "--out", str(out))
+    args = ("run", "--workload", "cpu_bound", "--quick", "--budget", "40s", "--seed", "7", "--out", str(out))
+    return out, _concbench(*args)

@@ -66,3 +66,15 @@ def test_environment_is_built_cached_and_rebuilt_when_deps_change(tmp_path, env_
 def test_project_root_is_this_checkout():
     root = envs.project_root()
     assert root is not None and (root / "suites").is_dir()
+
+
+def test_a_free_threaded_environment_leaves_out_what_would_switch_the_gil_on(tmp_path, env_cache):
+    """gevent's import re-enables the GIL on 3.14t, so its cells are n/a there and it is not built."""
+    from concbench.registry import gil_only_packages
+
+    assert gil_only_packages() == ("gevent",)
+    deps = envs.dependencies(envs.project_root(), gil_only_packages())
+    assert not [d for d in deps if d.startswith("gevent")] and any(d.startswith("pyperf") for d in deps)
+    root = fake_project(tmp_path / "proj", dependencies='["fakebench-dependency-that-does-not-exist-here==0"]')
+    exe = envs.ensure(sys.executable, root, "ft", skip=("fakebench-dependency-that-does-not-exist-here",))
+    assert subprocess.run([exe, "-c", "import fakebench"], timeout=60).returncode == 0

@@ -63,7 +63,7 @@ def test_cells_expand_variants_and_carry_workers():
     expected = [("sync", "default"), ("asyncio", "naive"), ("asyncio", "offloaded")]
     assert [(c.model, c.variant) for c in got] == expected
     assert all(c.params["workers"] == 3 for c in got)
-    assert got[1].id == "cpu_bound.asyncio/naive[tasks=16,span=5000,workers=3]"
+    assert got[1].id == "cpu_bound.asyncio/naive[tasks=8,span=5000,workers=3]"
 
 
 def test_sweeps_expand_and_sync_runs_once():
@@ -87,19 +87,14 @@ def test_workers_sweep_and_unknown_sweep():
         cells(["cpu_bound"], ["threads"], full=False, workers=2, sweeps={"nope": [1]})
 
 
-def test_derive_finds_the_sync_baseline_across_a_sweep(facts):
-    from concbench.results import base_row, derive
+def test_every_point_of_a_sweep_is_paired_with_the_one_sync_baseline(facts, tmp_path):
+    from concbench.orchestrate import Matrix, Plan
 
     series = cells(
         ["http_fanout"], ["sync", "threads"], full=False, workers=2, sweeps={"concurrency": [5, 50]}
     )
-    rows = []
-    for c in series:
-        if c.variant != "default":
-            continue
-        row = base_row(facts, c, "ok")
-        row.wall_s = 10.0 if c.model == "sync" else c.params["concurrency"] / 100
-        rows.append(row)
-    derive(rows)
-    speedups = {json.loads(r.params)["concurrency"]: r.speedup_vs_sync for r in rows if r.model == "threads"}
-    assert speedups == {5: 200.0, 50: 20.0}
+    matrix = Matrix.of(Plan(cells=series, pythons=[facts], out=tmp_path, mode="quick", timeout_s=1), None)
+    (sync,) = [ev for (_, c), ev in matrix.evidence.items() if (c.model, c.variant) == ("sync", "default")]
+    threads = [k for k in matrix.evidence if k[1].model == "threads"]
+    assert {k[1].params["concurrency"] for k in threads} == {5, 50}
+    assert all(matrix.base(k) is sync for k in threads)

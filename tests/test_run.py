@@ -13,8 +13,9 @@ import psutil
 import pyperf
 import pytest
 
-from concbench.cell import PYPERF_OPTIONS
-from concbench.orchestrate import Plan, run_cell
+from concbench.cell import VALUES
+from concbench.judge import Context, Evidence, judge
+from concbench.orchestrate import Plan, run_round
 from concbench.registry import MODELS, Cell
 from concbench.results import base_row
 from concbench.summary import findings
@@ -22,7 +23,8 @@ from concbench.summary import findings
 CONTRACT = (
     "interpreter python_version gil_disabled_build gil_enabled_runtime workload model variant params status "
     "reason wall_s wall_stdev_s cpu_s max_rss_mb ideal_s efficiency speedup_vs_sync digest_ok "
-    "requests_seen max_inflight"
+    "requests_seen max_inflight rounds speedup_ci_low speedup_ci_high efficiency_ci_low efficiency_ci_high "
+    "ci_halfwidth"
 ).split()
 
 
@@ -50,7 +52,9 @@ def test_results_csv_has_the_contract_columns_and_types(rows, facts):
         assert r["digest_ok"] == "True"
         for col in ("wall_s", "wall_stdev_s", "cpu_s", "max_rss_mb", "ideal_s", "efficiency"):
             assert float(r[col]) >= 0, col
-        assert float(r["speedup_vs_sync"]) > 0
+        assert int(r["rounds"]) >= 2, "the budget of the fixture allows several rounds"
+        low, mid, high = (float(r[c]) for c in ("speedup_ci_low", "speedup_vs_sync", "speedup_ci_high"))
+        assert 0 < low <= mid <= high
         assert float(r["wall_s"]) > 0 and float(r["max_rss_mb"]) > 1
         assert float(r["loop_lag_max_ms"]) >= float(r["loop_lag_p99_ms"]) >= 0, "the heartbeat ran"
         assert r["gil_enabled_runtime"] == str(not facts.gil_disabled_build)
@@ -59,7 +63,7 @@ def test_results_csv_has_the_contract_columns_and_types(rows, facts):
 
 def test_sync_is_the_baseline(rows):
     sync = next(r for r in rows if r["model"] == "sync" and r["workload"] == "cpu_bound")
-    assert float(sync["speedup_vs_sync"]) == 1.0
+    assert float(sync["speedup_vs_sync"]) == pytest.approx(1.0)
     workers = json.loads(sync["params"])["workers"]
     cores = int(sync["cores"])
     assert float(sync["ideal_s"]) == pytest.approx(float(sync["wall_s"]) / min(workers, cores))
@@ -79,14 +83,20 @@ def test_manifest_and_raw_files(quick_run, rows, facts):
     assert interp["id"] == facts.id and "pyperf" in interp["packages"]
     assert manifest["status_counts"]["ok"] == sum(r["status"] == "ok" for r in rows)
     assert manifest["harness"][facts.id]["null_wall_s"] > 0
-    quick = dict(zip(PYPERF_OPTIONS["quick"][::2], PYPERF_OPTIONS["quick"][1::2], strict=True))
-    values = int(quick["--processes"]) * int(quick["--values"])  # every worker process's values
+    assert manifest["params"]["seed"] == 7 and manifest["params"]["mode"] == "quick"
+    rounds = manifest["rounds"]
+    assert [r["round"] for r in rounds] == list(range(1, len(rounds) + 1))
+    for r in rounds:
+        assert r["yardstick"]["loop_s"] > 0 and r["yardstick"]["parallel"] > 0
+        assert r["load"]["wall_s"] > 0 and "busy" in r["load"] and "others_share" in r["load"]
     for r in rows:
         if r["status"] != "ok":
             continue
         bench = pyperf.Benchmark.load(str(out / r["raw_file"]))  # native pyperf JSON
-        assert bench.get_nvalue() == values
+        assert bench.get_nvalue() == int(r["rounds"]) * VALUES["quick"], "one worker process per round"
         assert bench.mean() == pytest.approx(float(r["wall_s"]))
+        tags = [run.get_metadata()["concbench_round"] for run in bench.get_runs()]
+        assert tags == sorted(set(tags)) and len(tags) == int(r["rounds"]), "each run tagged by its round"
         meta = bench.get_metadata()
         assert meta["concbench_model"] == r["model"] and meta["loops"] == 1
     assert not list(out.rglob(".*.tmp")), "no temporary files left behind"
@@ -107,12 +117,18 @@ def test_existing_results_are_not_overwritten(quick_run, concbench):
     assert proc.returncode == 2 and "already holds results" in proc.stderr
 
 
+def one_round(facts, cell: Cell, plan: Plan):
+    ev = Evidence(facts, cell)
+    run_round(ev, plan, 1)
+    return judge(ev, Context(target=0.05))
+
+
 def test_a_crashing_cell_fails_with_its_reason(tmp_path, facts):
     """A model that raises (free-threading forced onto a GIL build, or trio made to fail) is `failed`."""
     plan = Plan(cells=[], pythons=[facts], out=tmp_path, mode="quick", timeout_s=120)
     (tmp_path / "raw").mkdir()
     bad = Cell("cpu_bound", "asyncio", "no-such-variant", {"tasks": 2, "span": 100, "workers": 1})
-    row = run_cell(facts, bad, plan)
+    row = one_round(facts, bad, plan)
     assert row.status == "failed" and "no-such-variant" in row.reason
     assert row.wall_s is None and not list((tmp_path / "raw").iterdir())
 
@@ -122,16 +138,18 @@ def test_a_hanging_cell_times_out_and_leaves_no_process(tmp_path, facts):
     (tmp_path / "raw").mkdir()
     slow = Cell("cpu_bound", "sync", "default", {"tasks": 64, "span": 200_000, "workers": 1})
     before = {p.pid for p in psutil.Process().children(recursive=True)}
-    row = run_cell(facts, slow, plan)
-    assert row.status == "failed" and row.reason == "timed out after 1.5 s"
+    row = one_round(facts, slow, plan)
+    assert row.status == "failed" and row.reason == "timed out after 1.5 s (round 1)"
     left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
     assert not left, left
 
 
 def test_cell_can_be_run_by_hand_with_pyperf_options(tmp_path):
     out = tmp_path / "x.json"
-    argv = [sys.executable, "-m", "concbench.cell", "--workload", "cpu_bound", "--model", "threads"]
-    argv += ["--params", '{"tasks":2,"span":100,"workers":2}', "--debug-single-value", "-o", str(out)]
+    cell = {"workload": "cpu_bound", "model": "threads", "variant": "default", "name": "by-hand"}
+    cell["params"] = {"tasks": 2, "span": 100, "workers": 2}
+    argv = [sys.executable, "-m", "concbench.cell", "--cell", json.dumps(cell)]
+    argv += ["--debug-single-value", "-o", str(out)]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert pyperf.Benchmark.load(str(out)).get_nvalue() == 1
@@ -148,7 +166,7 @@ def test_scratch_directory_is_removed_when_a_cell_fails(tmp_path, facts, variant
     (tmp_path / "raw").mkdir()
     big = Cell("disk_io", "asyncio", variant, {"files": 100_000, "size": 4096, "fsync": 1, "workers": 2})
     before = concbench_dirs()
-    row = run_cell(facts, big, plan)
+    row = one_round(facts, big, plan)
     assert row.status == "failed", row
     assert concbench_dirs() == before
 
@@ -172,9 +190,10 @@ def test_gil_audit_names_the_cells_that_re_enabled_the_gil(facts):
     clean, dirty = base_row(ft, cell, "ok"), base_row(ft, cell, "ok")
     clean.gil_enabled_runtime, clean.gil_reenabled = False, False
     dirty.gil_enabled_runtime, dirty.gil_reenabled = True, True
-    assert findings([clean]) == [f"GIL audit, {ft.id}: 1 cells ran; the GIL was off throughout"]
-    (line,) = findings([clean, dirty])
+    clean.ci_halfwidth = dirty.ci_halfwidth = 0.01
+    assert findings([clean], 0.05) == [f"GIL audit, {ft.id}: 1 cells ran; the GIL was off throughout"]
+    (line,) = findings([clean, dirty], 0.05)
     assert "re-enabled by 1" in line and "cpu_bound.threads/default" in line
-    assert findings([base_row(ft, cell, "n/a")]) == [
+    assert findings([base_row(ft, cell, "n/a")], 0.05) == [
         f"GIL audit, {ft.id}: 0 cells ran; the GIL was off throughout"
     ]

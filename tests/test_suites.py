@@ -9,7 +9,7 @@ from pathlib import Path
 import pyperf
 import pytest
 
-from concbench.cell import command
+from concbench.cell import Spec, command
 from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
 from concbench.verify import VerificationFailed, check, digest
 
@@ -58,8 +58,10 @@ def test_model_matches_reference_on_tiny_input(workload, model, variant, facts, 
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     scratch_arg = str(scratch) if WORKLOADS[workload].scratch else ""
-    argv = command(sys.executable, cell, str(tmp_path / "out.json"), "quick", url, "", scratch_arg)
-    argv += ["--processes", "1", "--values", "2", "--warmups", "0"]  # later options win
+    beat = MODELS[model].heartbeat if WORKLOADS[workload].heartbeat else ""
+    spec = Spec(workload, model, variant, cell.params, cell.id, url, scratch=scratch_arg, heartbeat=beat)
+    argv = command(sys.executable, spec, str(tmp_path / "out.json"), 2, MODELS[model].monkey_patch)
+    argv += ["--warmups", "0"]  # later options win
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     bench = pyperf.Benchmark.load(str(tmp_path / "out.json"))

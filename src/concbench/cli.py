@@ -351,7 +351,7 @@ def probe_all(pythons: list[str] | None):
     this is a concbench checkout, and is probed there."""
     from concbench import envs
     from concbench.pythons import BadInterpreter, probe
-    from concbench.registry import probe_modules
+    from concbench.registry import gil_only_packages, probe_modules
 
     out = []
     root = envs.project_root()
@@ -359,7 +359,8 @@ def probe_all(pythons: list[str] | None):
         try:
             facts = probe(python, probe_modules())
             if not facts.imports["concbench"]["ok"] and root is not None:
-                facts = probe(envs.ensure(python, root, facts.id), probe_modules())
+                skip = gil_only_packages() if facts.gil_disabled_build else ()
+                facts = probe(envs.ensure(python, root, facts.id, skip), probe_modules())
         except (BadInterpreter, envs.EnvError) as e:
             raise UsageError(str(e)) from e
         out.append(facts)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import concbench
@@ -36,14 +38,23 @@ def project_root() -> Path | None:
     return None
 
 
-def env_dir(python: str, root: Path, label: str) -> Path:
-    key = hashlib.sha256(f"{Path(python).resolve()}\n{(root / 'pyproject.toml').read_text()}".encode())
-    return cache_dir() / f"{label}-{key.hexdigest()[:12]}"
+def env_dir(python: str, root: Path, label: str, skip: tuple[str, ...] = ()) -> Path:
+    text = f"{Path(python).resolve()}\n{(root / 'pyproject.toml').read_text()}\n{','.join(skip)}"
+    return cache_dir() / f"{label}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
-def ensure(python: str, root: Path, label: str, timeout_s: float = 900) -> str:
-    """The environment's interpreter for `python`, built now unless a good one is cached."""
-    target = env_dir(python, root, label)
+def dependencies(root: Path, skip: tuple[str, ...]) -> list[str]:
+    """The project's dependencies less the packages in `skip` (by distribution name)."""
+    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    return [d for d in deps if re.split(r"[\s<>=!~;\[]", d, maxsplit=1)[0].lower() not in skip]
+
+
+def ensure(python: str, root: Path, label: str, skip: tuple[str, ...] = (), timeout_s: float = 900) -> str:
+    """The environment's interpreter for `python`, built now unless a good one is cached.
+
+    `skip`: dependencies not to install (gevent on a free-threaded build, where importing it would
+    switch the GIL back on, so its cells are n/a anyway, and there is no wheel to install it from)."""
+    target = env_dir(python, root, label, skip)
     exe = target / "bin" / "python"
     if (target / ".concbench-ok").is_file() and exe.exists():
         return str(exe)
@@ -53,7 +64,12 @@ def ensure(python: str, root: Path, label: str, timeout_s: float = 900) -> str:
         steps = [[uv, "venv", "--python", python, str(target)], [uv, "pip", "install", "--python", str(exe)]]
     else:
         steps = [[python, "-m", "venv", str(target)], [str(exe), "-m", "pip", "install", "--quiet"]]
-    steps[1] += ["-e", str(root)]
+    if skip:  # the dependencies but those, then the project alone
+        deps = dependencies(root, skip)
+        install = [steps[1] + deps] if deps else []
+        steps = [steps[0], *install, [*steps[1], "--no-deps", "-e", str(root)]]
+    else:
+        steps[1] += ["-e", str(root)]
     for step in steps:
         try:
             proc = subprocess.run(step, capture_output=True, text=True, timeout=timeout_s)

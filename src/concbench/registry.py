@@ -36,6 +36,8 @@ class Model:
     concurrent: bool = True  # sync is not: one thing at a time by nature
     ignores: tuple[str, ...] = ()  # dimensions that do not change what it does (sync: concurrency, workers)
     heartbeat: str = "thread"  # where its heartbeat runs: thread | greenlet | loop (the model's own)
+    gil_only: bool = False  # importing it switches the GIL on in a free-threaded build: n/a there, and
+    # its packages are not installed in a free-threaded build's environment
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ MODELS: dict[str, Model] = {
             imports=("gevent",),
             monkey_patch=True,
             heartbeat="greenlet",
+            gil_only=True,
         ),
         Model("freethreading", "one thread per core, written for a GIL-free build", free_threaded=True),
         Model(
@@ -327,6 +330,11 @@ def unavailable(cell: Cell, facts: Facts) -> str | None:
         return f"needs Python >= {need}; this is {facts.version}"
     if model.free_threaded and not facts.gil_disabled_build:
         return "needs a free-threaded build (e.g. python3.14t); this build has the GIL"
+    if model.gil_only and facts.gil_disabled_build:
+        return (
+            f"importing {model.imports[0]} re-enables the GIL on this free-threaded build, so its cells "
+            "are not free-threaded numbers (and it is not installed here)"
+        )
     if model.free_threaded and facts.gil_enabled:
         return "the GIL is enabled at run time on this free-threaded build (PYTHON_GIL=1 or -X gil=1?)"
     for module in model.imports + variant(cell).imports:
@@ -336,6 +344,11 @@ def unavailable(cell: Cell, facts: Facts) -> str | None:
         if result.get("enables_gil") and facts.gil_disabled_build:
             return f"importing {module} re-enables the GIL on this free-threaded build"
     return None
+
+
+def gil_only_packages() -> tuple[str, ...]:
+    """What a free-threaded build's environment leaves out."""
+    return tuple(p for m in MODELS.values() if m.gil_only for p in m.imports)
 
 
 def probe_modules() -> list[str]:
