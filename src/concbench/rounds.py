@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from concbench.registry import Cell, baseline_params
 
 MIN_ROUNDS = 3  # a CI from fewer rounds is too wide to stop on
-END_RESERVE_S = 8.0  # kept for the last judging, the tables and the charts
+END_RESERVE_S = 5.0  # kept for the last judging, the tables and the charts
 BUDGETS = {"quick": 180.0, "full": 1800.0}  # seconds for the whole run, by mode
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-QUICK = [{"units": 1000, "alive": 1000, "heavy_units": 5, "heavy_alive": 4}]
+QUICK = [{"units": 500, "alive": 500, "heavy_units": 5, "heavy_alive": 4}]
 FULL = [{"units": 4000, "alive": 4000, "heavy_units": 20, "heavy_alive": 8}]
 HEAVY = {"subinterpreters", "multiprocessing"}
 
