@@ -75,6 +75,8 @@ def test_a_free_threaded_environment_leaves_out_what_would_switch_the_gil_on(tmp
     assert gil_only_packages() == ("gevent",)
     deps = envs.dependencies(envs.project_root(), gil_only_packages())
     assert not [d for d in deps if d.startswith("gevent")] and any(d.startswith("pyperf") for d in deps)
-    root = fake_project(tmp_path / "proj", dependencies='["fakebench-dependency-that-does-not-exist-here==0"]')
+    root = fake_project(
+        tmp_path / "proj", dependencies='["fakebench-dependency-that-does-not-exist-here==0"]'
+    )
     exe = envs.ensure(sys.executable, root, "ft", skip=("fakebench-dependency-that-does-not-exist-here",))
     assert subprocess.run([exe, "-c", "import fakebench"], timeout=60).returncode == 0

@@ -1,7 +1,6 @@
 """n/a is a result with a reason: each rule, on synthetic facts and on this interpreter."""
 
 import dataclasses
-import json
 import sys
 
 from concbench.registry import Cell, cells, probe_modules, unavailable

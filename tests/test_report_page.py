@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from concbench.compare import Comparison, Ratio
+from concbench.report import page
+from concbench.report.data import load
+from concbench.results import COLUMNS, write_csv, write_manifest
+
 
 @pytest.fixture(scope="module")
 def report(quick_run, concbench, tmp_path_factory) -> str:
@@ -42,6 +47,8 @@ def test_report_has_every_section_with_evidence(report):
     assert "Threads, as many as cores, don&#x27;t speed up CPU work under the GIL" in report
     assert "multiprocessing" in report and "ProcessPoolExecutor" in report  # code side by side
     assert "pyperf" in report and "lines of code" in report
+    assert "cells short of the ±5 % target" in report and "yardstick loop (ms)" in report  # rounds
+    assert "speedup [95% CI]" in report and "<th>rounds</th>" in report and "<th>settled</th>" in report
 
 
 def test_report_rejects_a_directory_without_results(concbench, tmp_path):
@@ -121,3 +128,136 @@ def test_report_renders_in_a_browser(quick_run, concbench, tmp_path):
         assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
     finally:
         driver.quit()
+
+
+def _row(label: str, status: str = "ok", **kw) -> dict:
+    model, _, variant = label.partition("/")
+    row = dict.fromkeys(COLUMNS, "")
+    row |= {
+        "machine": "vm",
+        "interpreter": "cpython-3.14.7",
+        "gil_disabled_build": False,
+        "gil_enabled_runtime": True,
+        "workload": "cpu_bound",
+        "model": model,
+        "variant": variant or "default",
+        "params": '{"workers":2}',
+        "workers": 2,
+        "cores": 2,
+        "status": status,
+        "wall_s": 0.35,
+        "wall_stdev_s": 0.01,
+        "cv": 0.03,
+        "rounds": 4,
+    }
+    return row | kw
+
+
+def _rounds_run(path: Path) -> Path:
+    rows = [
+        _row("null/sync", workload="null", wall_s=2e-7, ci_halfwidth=0.3),
+        _row("sync", wall_s=0.7, speedup_vs_sync=1.0, ci_halfwidth=0.01),
+        _row(
+            "multiprocessing",
+            speedup_vs_sync=1.96,
+            speedup_ci_low=1.89,
+            speedup_ci_high=2.04,
+            efficiency=0.98,
+            ci_halfwidth=0.04,
+        ),
+        _row("subinterpreters", wall_s=0.38, speedup_vs_sync=1.8, ci_halfwidth=0.09),  # short of ±5 %
+        _row(
+            "threads",
+            "impossible",
+            reason="impossible: efficiency 1.40 [1.30–1.50], faster than 2 cores allow; noise or a bug",
+            wall_s=0.25,
+            speedup_vs_sync=2.8,
+        ),
+        _row("freethreading", "n/a", reason="needs a free-threaded build", wall_s="", rounds=""),
+    ]
+    path.mkdir()
+    write_csv(path / "results.csv", rows)
+    yard = {"loop_s": 0.112, "parallel": 1.93, "copies": 2}
+    load = {"wall_s": 20.0, "others_cpu_s": 0.4, "others_share": 0.01, "steal_share": 0.0}
+    write_manifest(
+        path / "manifest.json",
+        {
+            "started": "2026-12-01T10:00:00+00:00",
+            "finished": "2026-12-01T10:03:00+00:00",
+            "elapsed_s": 175.2,
+            "interpreters": [],
+            "params": {
+                "mode": "quick",
+                "budget_s": 180.0,
+                "ci_target": 0.05,
+                "seed": 7,
+                "values_per_round": 3,
+            },
+            "rounds": [
+                {
+                    "round": r,
+                    "cells": 5,
+                    "yardstick": yard,
+                    "load": load | {"busy": r == 3, "others_share": s},
+                }
+                for r, s in ((1, 0.01), (2, 0.02), (3, 0.31), (4, 0.01))
+            ],
+            "scratch": {"dir": "/tmp", "fstype": "tmpfs", "settle": {"synced": True, "cache_dropped": False}},
+        },
+    )
+    return path
+
+
+def test_page_shows_rounds_impossible_cells_and_cis(tmp_path):
+    html = page.render(load(_rounds_run(tmp_path / "run")))
+    assert "cells: ok / impossible / n/a / failed</td><td>4 / 1 / 1 / 0" in html
+    assert "cells short of the ±5 % target</td><td>1 of 3 ok cells" in html
+    assert "<td>seed</td><td>7</td>" in html and "<td>budget</td><td>180 s</td>" in html
+    assert "yardstick loop (ms)" in html and "<td class=n>112</td>" in html and "<td>yes</td>" in html
+    assert "1 cell flagged impossible" in html and "--budget 10m" in html
+    assert "1.96× [1.89–2.04]" in html and "<th>rounds</th>" in html
+    not_run = html[html.index('<section id="not-run">') :]
+    assert '<span class="impossible">impossible</span>: efficiency 1.40' in not_run
+    assert "needs a free-threaded build" in not_run
+    recs = html[html.index('<section id="recommendations">') : html.index('<section id="claims">')]
+    assert "threads" not in recs and "multiprocessing" in recs  # impossible cells recommend nothing
+    assert "paired by round" in recs and "<th>settled</th>" in recs
+
+
+def test_comparison_section_shows_the_machine_agreement_and_basis(tmp_path):
+    res = load(_rounds_run(tmp_path / "run"))
+    ratio = Ratio(
+        "cpython-3.14.7",
+        "cpu_bound",
+        "multiprocessing",
+        "cpu_bound[workers=2]",
+        0.35,
+        0.30,
+        True,
+        0.9,
+        "sync",
+    )
+    cmp = Comparison(
+        "A",
+        "B",
+        [ratio],
+        0,
+        0,
+        machine="machine speed: B's yardstick loop took 1.05× A's",
+        picks=[
+            ("cpython-3.14.7 cpu_bound[workers=2]", "multiprocessing (settled)", "sync (unsettled)", False)
+        ],
+        verdicts=[("Threads don't speed up CPU work", "supported", "supported")],
+    )
+    html = page.render(res, cmp)
+    section = html[html.index('<section id="comparison">') :]
+    assert "B&#x27;s yardstick loop took 1.05× A&#x27;s" in section
+    assert "called significantly different: 1 of 1 (100%)" in section
+    assert "<th>relative to</th>" in section and "<td>sync</td>" in section
+    assert "0 of 1 name the same best model" in section and "disagree" in section
+    assert "1 of 1 verdicts agree" in section
+
+
+def test_reference_run_made_before_rounds_still_renders():
+    html = page.render(load(Path(__file__).resolve().parent.parent / "results" / "reference"))
+    assert "run made before rounds" in html and "<th>speedup</th>" in html and "<th>rounds</th>" not in html

@@ -97,9 +97,9 @@ def test_the_budget_stops_rounds_that_no_longer_fit():
     assert s.another(by_job, lambda k: 1000.0), "a first round always runs"
     s.order(by_job)
     assert s.another(by_job, lambda k: 3.0)
-    s.started -= 88  # 88 s gone: a 6 s round would end past the budget less the reserve for the end
+    s.started -= 92  # 92 s gone: a 6 s round would end past the budget less the reserve for the end
     assert not s.another(by_job, lambda k: 3.0)
-    s.started += 88
+    s.started += 92
     s.done = {"job"}
     assert not s.another(by_job, lambda k: 3.0), "every job reached its target"
 

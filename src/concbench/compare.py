@@ -126,4 +126,6 @@ def compare(a: Results, b: Results) -> Comparison:
 
 
 def _pick(p) -> str:
+    if p.won is None:
+        return p.best  # a run made before rounds: settling is unknown
     return f"{p.best} ({'settled' if p.settled else 'unsettled'})"

@@ -17,8 +17,9 @@ from concbench.registry import MODELS, WORKLOADS, Workload
 from concbench.report import charts, claims, code
 from concbench.report.data import Results, dims
 from concbench.report.groups import series
-from concbench.report.recommend import recommend
-from concbench.results import NOISY_CV, noisy
+from concbench.report.recommend import MIN_ROUNDS, SETTLED, recommend
+from concbench.results import COLUMNS as ROW_COLUMNS
+from concbench.results import STATUSES, TARGETS, imprecise
 from concbench.summary import COLUMNS, LEFT, seconds
 
 STYLE = """
@@ -31,12 +32,13 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .supported,.contradicted,.not-measured{padding:.3rem;border-radius:4px}
 .supported{background:#d9f2d9}.contradicted{background:#f8d7d7}.not-measured{background:#eee}
 .ok{color:#176117}.na{color:#8a6d00}.failed{color:#a00;font-weight:bold}
+.impossible{color:#8a1a8a;font-weight:bold}
 .code{display:grid;grid-template-columns:repeat(auto-fill,minmax(26rem,1fr));gap:.8rem}
 .code pre{font-size:.75rem;overflow-x:auto;border:1px solid #ddd;padding:.4rem;margin:0}
 nav a{margin-right:.8rem}small{color:#666}
 @media (max-width:600px){.code{grid-template-columns:1fr}body{font-size:14px}}
 """
-STATUS_CLASS = {"ok": "ok", "n/a": "na", "failed": "failed"}
+STATUS_CLASS = {"ok": "ok", "impossible": "impossible", "n/a": "na", "failed": "failed"}
 
 
 def table(headers: Iterable[str], rows: Iterable[Iterable[object]], numeric: Iterable[int] = ()) -> str:
@@ -66,6 +68,8 @@ def _cell(v: object) -> str:
 
 def _status(r: pd.Series) -> Markup:
     text = r.reason or r.note
+    if r.status == "impossible":
+        text = text.removeprefix("impossible:").strip()  # the status says it already
     return Markup(
         f'<span class="{STATUS_CLASS[r.status]}">{escape(r.status)}</span>'
         + (f": {escape(text)}" if text else "")
@@ -102,9 +106,9 @@ def overview(res: Results) -> str:
             )
         )
     okc = df[(df.status == "ok") & (df.workload != "null")]
-    scattered = [noisy(s, w, c) for s, w, c in zip(okc.status, okc.workload, okc.cv, strict=True)]
     runs = m.get("merged_from") or [m]
     modes = dict.fromkeys(str(r.get("mode") or r.get("params", {}).get("mode", "")) for r in runs)
+    params = m.get("params", {})
     noise = [
         (
             "harness cost per call (null cell)",
@@ -113,15 +117,19 @@ def overview(res: Results) -> str:
                 for k, v in m.get("harness", {}).items()
             ),
         ),
-        (
-            "cells: ok / n/a / failed",
-            " / ".join(str((df.status == s).sum()) for s in ("ok", "n/a", "failed")),
-        ),
+        (f"cells: {' / '.join(STATUSES)}", " / ".join(str((df.status == s).sum()) for s in STATUSES)),
         ("CV of ok cells: median / max", f"{okc.cv.median():.1%} / {okc.cv.max():.1%}" if len(okc) else ""),
-        (f"noisy cells (CV > {NOISY_CV:.0%})", str(sum(scattered))),
+        short_of_target(res),
+        ("rounds", _rounds(m, df)),
+        ("budget", f"{params['budget_s']:.0f} s" if params.get("budget_s") is not None else ""),
+        ("seed", params.get("seed", "")),
+        ("values per cell and round", params.get("values_per_round", "")),
         ("run", f"{m.get('started', '')} → {m.get('finished', '')}"),
+        ("elapsed", f"{m['elapsed_s']:.0f} s" if m.get("elapsed_s") is not None else ""),
         ("mode", ", ".join(modes)),
+        ("scratch (disk cells)", _scratch(m.get("scratch"))),
     ]
+    noise = [(k, v) for k, v in noise if v != ""]
     return section(
         "overview",
         "Overview",
@@ -141,7 +149,89 @@ def overview(res: Results) -> str:
                 irows,
             )
             + table(("", ""), noise)
+            + impossible_note(df)
+            + rounds_table(m.get("rounds"))
         ),
+    )
+
+
+def target(m: dict) -> float:
+    """The CI half-width the run aimed for: the manifest's, else its modes' (the loosest of a merge)."""
+    if (t := m.get("params", {}).get("ci_target")) is not None:
+        return float(t)
+    runs = m.get("merged_from") or [m]
+    modes = {r.get("mode") or r.get("params", {}).get("mode") for r in runs}
+    return max((TARGETS.get(str(mode), 0.05) for mode in modes), default=0.05)
+
+
+def _rounds(m: dict, df: pd.DataFrame) -> str:
+    if "rounds" in m:
+        return str(len(m["rounds"]))
+    if "rounds" in df and df.rounds.notna().any():  # a merge keeps the cells' rounds, not the records
+        return f"up to {df.rounds.max():.0f} per cell (merged runs: see each run's manifest)"
+    return "— (run made before rounds)"
+
+
+def short_of_target(res: Results) -> tuple[str, str]:
+    t, df = target(res.manifest), res.df
+    label = f"cells short of the ±{t * 100:.0f} % target"
+    if "ci_halfwidth" not in df:
+        return label, "— (run made before rounds: no CIs)"
+    halfwidths = [None if pd.isna(h) else h for h in df.ci_halfwidth]
+    short = [imprecise(s, w, h, t) for s, w, h in zip(df.status, df.workload, halfwidths, strict=True)]
+    return label, f"{sum(short)} of {int(((df.status == 'ok') & (df.workload != 'null')).sum())} ok cells"
+
+
+def _scratch(scratch: dict | None) -> str:
+    """Where disk cells wrote, its filesystem, and how the disk was settled before each cell."""
+    if not scratch:
+        return ""
+    settle = scratch.get("settle") or {}
+    done = [
+        text for k, text in (("synced", "synced"), ("cache_dropped", "page cache dropped")) if settle.get(k)
+    ]
+    fs = f" ({scratch['fstype']})" if scratch.get("fstype") else ""
+    return f"{scratch.get('dir', '')}{fs}" + (f"; before each cell: {', '.join(done)}" if done else "")
+
+
+def impossible_note(df: pd.DataFrame) -> str:
+    flagged = df[df.status == "impossible"]
+    if flagged.empty:
+        return ""
+    names = ", ".join(f"{r.interpreter} {r.workload}.{r.label}" for r in flagged.itertuples())
+    n = len(flagged)
+    return (
+        f'<p><span class="impossible">{n} cell{"s" * (n != 1)} flagged impossible</span> (faster than '
+        "physics allows, so noise or a bug; they keep their timings but are left out of recommendations "
+        f"and claims): {escape(names)}. Give the run more rounds (<code>--budget 10m</code>) on a quieter "
+        'machine; the reasons are under <a href="#not-run">n/a, failed and impossible cells</a>.</p>'
+    )
+
+
+def rounds_table(records: list[dict] | None) -> str:
+    """One row per round: the machine's yardstick and the load other processes put on it."""
+    if not records:
+        return ""
+    rows = []
+    for rec in records:
+        y, load = rec.get("yardstick") or {}, rec.get("load") or {}
+        rows.append(
+            (
+                rec.get("round", ""),
+                rec.get("cells", ""),
+                f"{y['loop_s'] * 1e3:.0f}" if y.get("loop_s") is not None else "",
+                f"{y['parallel']:.2f} of {y.get('copies', '?')}" if y.get("parallel") is not None else "",
+                f"{load['others_share']:.0%}" if load.get("others_share") is not None else "",
+                ("yes" if load["busy"] else "no") if "busy" in load else "",
+            )
+        )
+    return (
+        "<p>Rounds: the machine's yardstick (one loop alone; copies in parallel) and its load.</p>"
+        + table(
+            ("round", "cells", "yardstick loop (ms)", "parallelism", "other processes' CPU share", "busy"),
+            rows,
+            numeric=(0, 1, 2, 3, 4),
+        )
     )
 
 
@@ -155,19 +245,29 @@ def recommendations(res: Results) -> str:
             p.runner_up,
             seconds(p.runner_up_wall_s) if p.runner_up_wall_s else "",
             p.verdict,
+            "" if p.won is None else ("settled" if p.settled else "unsettled"),
         )
         for p in recommend(res.df)
     ]
     intro = (
         "<p>The fastest model (its best variant) for each job on each interpreter, and how far ahead of the "
-        "next model it is. <i>Within noise</i>: pyperf's t-test (95 %) on the two cells' values does "
-        "not tell them apart, so either is a fine choice.</p>"
+        "next model it is. The <i>margin</i> is paired by round: the runner-up's wall time over the best's "
+        "in the same round, summarised as the geometric mean of those ratios with its 95 % confidence "
+        "interval. <i>Within noise</i>: that interval does not lie wholly above 1 (in a run made before "
+        "rounds: pyperf's t-test at 95 % on the two cells' values does not tell them apart), so either is "
+        "a fine choice. A pick is <i>settled</i> when the same model was the fastest in at least "
+        f"{SETTLED * 100:.0f} % of the rounds, over {MIN_ROUNDS} rounds at least; <i>unsettled</i> "
+        "otherwise (another run may name another model); blank when not known (a run made before rounds).</p>"
     )
     return section(
         "recommendations",
         "Recommendations",
         intro
-        + table(("interpreter", "job", "best", "wall", "runner-up", "wall", "margin"), rows, numeric=(3, 5)),
+        + table(
+            ("interpreter", "job", "best", "wall", "runner-up", "wall", "margin", "settled"),
+            rows,
+            numeric=(3, 5),
+        ),
     )
 
 
@@ -235,11 +335,19 @@ def _chart(svg: str) -> str:
 
 
 def cells_table(df: pd.DataFrame, wl: Workload) -> str:
-    """The terminal summary's columns for this workload (summary.COLUMNS), per interpreter."""
+    """The terminal summary's columns for this workload (summary.COLUMNS), per interpreter, plus the
+    rounds each cell ran; an old run's missing columns are blank (no CI, no rounds)."""
     columns = [(title, text) for title, text, shown in COLUMNS if shown(wl) and title != "status"]
+    if not {"speedup_ci_low", "speedup_ci_high"} <= set(df.columns):
+        columns = [("speedup" if t.startswith("speedup") else t, text) for t, text in columns]
+    if "rounds" in df:
+        at = next((i + 1 for i, (t, _) in enumerate(columns) if t == "wall"), len(columns))
+        columns.insert(at, ("rounds", lambda r: "" if r.rounds is None else f"{r.rounds:.0f}"))
     rows = []
     for _, r in df.iterrows():
-        row = SimpleNamespace(**{k: None if _blank(v) else v for k, v in r.items()})
+        row = SimpleNamespace(
+            **(dict.fromkeys(ROW_COLUMNS) | {k: None if _blank(v) else v for k, v in r.items()})
+        )
         rows.append((r.interpreter, *(text(row) for _, text in columns), _status(r)))
     numeric = [i + 1 for i, (title, _) in enumerate(columns) if title not in LEFT]
     return table(("interpreter", *(t for t, _ in columns), "status"), rows, numeric=numeric)
@@ -270,7 +378,7 @@ def not_run(res: Results) -> str:
     rows = [(r.interpreter, r.workload, r.label, _status(r)) for _, r in df.iterrows()]
     return section(
         "not-run",
-        "n/a and failed cells",
+        "n/a, failed and impossible cells",
         table(("interpreter", "workload", "model", "status: reason"), rows) if rows else "<p>None.</p>",
     )
 
@@ -307,23 +415,58 @@ def comparison_section(cmp: Comparison) -> str:
             seconds(r.a_wall_s),
             seconds(r.b_wall_s),
             f"{r.ratio:.2f}",
+            r.basis,
             r.verdict,
         )
         for r in cmp.ratios
     ]
     geo = [(by, k, f"{v:.3f}") for by in ("model", "interpreter") for k, v in cmp.geomean(by).items()]
+    n, called = len(cmp.ratios), len(cmp.called)
+    share = f" ({called / n:.0%})" if n else ""
     return section(
         "comparison",
         "Comparison",
         (
-            f"<p>A = {escape(cmp.a)}, B = {escape(cmp.b)}; ratio = B / A (below 1: B is faster). "
+            f"<p>A = {escape(cmp.a)}, B = {escape(cmp.b)}; ratio = B / A (below 1: B is faster), net of the "
+            "machine: relative to sync in each run (<i>sync</i>), or to the round's yardstick "
+            "(<i>machine</i>); <i>wall</i>: raw wall times (a run made before rounds). "
             f"{cmp.only_a} ok cells only in A, {cmp.only_b} only in B.</p>"
+            + (f"<p>{escape(cmp.machine)}.</p>" if cmp.machine else "")
+            + f"<p>Cells called significantly different: {called} of {n}{share}; an A/A comparison (the "
+            "same code twice) should call about 5 %.</p>"
             + table(("geometric mean per", "", "B / A"), geo, numeric=(2,))
             + table(
-                ("interpreter", "job", "model", "A", "B", "B / A", "significance"), rows, numeric=(3, 4, 5)
+                ("interpreter", "job", "model", "A", "B", "B / A", "relative to", "significance"),
+                rows,
+                numeric=(3, 4, 5),
             )
+            + agreement(cmp)
         ),
     )
+
+
+def agreement(cmp: Comparison) -> str:
+    """Do the two runs recommend the same models and reach the same claim verdicts?"""
+    parts = []
+    if cmp.picks:
+        same = sum(a for *_, a in cmp.picks)
+        rows = [(where, pa, pb, _agree(a)) for where, pa, pb, a in cmp.picks]
+        parts.append(
+            f"<h3>Recommendations: {same} of {len(cmp.picks)} name the same best model</h3>"
+            + table(("interpreter and job", "A's pick", "B's pick", ""), rows)
+        )
+    if cmp.verdicts:
+        same = sum(va == vb for _, va, vb in cmp.verdicts)
+        rows = [(claim, va, vb, _agree(va == vb)) for claim, va, vb in cmp.verdicts]
+        parts.append(
+            f"<h3>Claims: {same} of {len(cmp.verdicts)} verdicts agree</h3>"
+            + table(("claim", "A's verdict", "B's verdict", ""), rows)
+        )
+    return "".join(parts)
+
+
+def _agree(same: bool) -> Markup:
+    return Markup('<span class="ok">agree</span>' if same else '<span class="failed">disagree</span>')
 
 
 def render(res: Results, cmp: Comparison | None = None) -> str:

@@ -65,6 +65,9 @@ def recommend(df: pd.DataFrame) -> list[Pick]:
         if len(ranked) > 1:
             second = ranked.iloc[1]
             margin = paired.ratio(second.rounds_values, best.rounds_values)
+            if margin is not None and margin.value < 1:  # paired by round, the second is the faster
+                best, second = second, best
+                margin = paired.ratio(second.rounds_values, best.rounds_values)
             significant = margin.above(1.0) if margin and margin.n >= 2 else None
             if significant is None:
                 margin, significant = None, differs(best.samples, second.samples)
