@@ -38,8 +38,6 @@ from concbench import heartbeat  # noqa: E402
 from concbench.usage import EXTRA, HOOK, LATENCIES  # noqa: E402
 from concbench.verify import check, digest  # noqa: E402
 
-VALUES = {"quick": 1, "full": 3}  # values per process, after one warmup (loops=1: macro workloads)
-
 
 @dataclass(frozen=True)
 class Spec:

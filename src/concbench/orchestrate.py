@@ -29,7 +29,7 @@ import psutil
 from pyperf._utils import create_environ  # the environment pyperf's manager gives its workers
 
 from concbench import __version__, fio, machine, rounds, target
-from concbench.cell import VALUES, Spec, command
+from concbench.cell import Spec, command
 from concbench.judge import Context, Evidence, judge
 from concbench.pythons import Facts
 from concbench.registry import DEFAULT, MODELS, WORKLOADS, Cell, baseline_params, unavailable
@@ -124,7 +124,8 @@ def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, s
         heartbeat=model.heartbeat if WORKLOADS[cell.workload].heartbeat else "",
         round=round_no,
     )
-    argv = command(facts.executable, spec, str(out), VALUES[plan.mode], model.monkey_patch)
+    call_s = ev.bench.mean() if ev.bench else None
+    argv = command(facts.executable, spec, str(out), rounds.values(plan.mode, call_s), model.monkey_patch)
     proc = subprocess.Popen(
         argv,
         stdout=subprocess.DEVNULL,
@@ -300,22 +301,18 @@ def write_raw(plan: Plan, matrix: Matrix, rows: list[Row]) -> None:
 
 
 def converged(matrix: Matrix, rows: list[Row], plan: Plan) -> set:
-    """The jobs every cell of which has reached the target (or failed) after MIN_ROUNDS rounds."""
+    """The jobs every cell of which has reached the target (or failed) after MIN_ROUNDS rounds. The
+    null job only needs MIN_ROUNDS: its sub-µs values always scatter, and it is no finding."""
     by_key = dict(zip(matrix.order, rows, strict=True))
-    out = set()
-    for job, keys in rounds.jobs(matrix.evidence).items():
-        judged = [by_key[k] for k in keys]
-        if all(
-            r.status == "failed"
-            or (
-                (r.rounds or 0) >= rounds.MIN_ROUNDS
-                and r.ci_halfwidth is not None
-                and r.ci_halfwidth <= plan.ci_target
-            )
-            for r in judged
-        ):
-            out.add(job)
-    return out
+
+    def done(r: Row) -> bool:
+        if r.status == "failed":
+            return True
+        if (r.rounds or 0) < rounds.MIN_ROUNDS:
+            return False
+        return r.workload == "null" or (r.ci_halfwidth is not None and r.ci_halfwidth <= plan.ci_target)
+
+    return {job for job, keys in rounds.jobs(matrix.evidence).items() if all(done(by_key[k]) for k in keys)}
 
 
 def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]) -> list[Row]:
@@ -333,14 +330,14 @@ def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]
             "timeout_s": plan.timeout_s,
             "budget_s": plan.budget_s,
             "ci_target": plan.ci_target,
-            "values_per_round": VALUES[plan.mode],
+            "values_per_round": rounds.VALUES[plan.mode],
+            "values_per_round_max": rounds.MAX_VALUES,
             "seed": plan.seed,
             "cells": {c.id: c.params for c in plan.cells},
         },
         "rounds": [],
     }
     yardsticks: dict[int, dict] = {}
-    n_cores = machine.cores()
     with http_server(plan) as server:
         if server:
             manifest["server"] = {**asdict(server.target), "capacity": server.capacity}
@@ -353,27 +350,12 @@ def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]
         by_job = rounds.jobs(matrix.evidence)
         rows = matrix.rows(plan, server, limits, yardsticks)
         write_manifest(plan.out / "manifest.json", manifest)
-        live = [server.target.pid] if server and server.target.pid else []
         manifest["machine"]["orphans_adopted"] = machine.adopt_orphans()
         while schedule.another(by_job, lambda k: matrix.evidence[k].seconds):
-            order = [k for k in schedule.order(by_job) if not matrix.evidence[k].failure]
-            r = schedule.round
-            load0 = machine.Load.now(live)
-            yardsticks[r] = machine.yardstick(n_cores)
-            for key in order:
-                run_round(matrix.evidence[key], plan, r, server)
-                machine.reap_orphans(set(live))
-            load = machine.Load.now(live).since(load0, n_cores)
+            record = one_round(plan, matrix, schedule.order(by_job), schedule.round, server, yardsticks)
             rows = matrix.rows(plan, server, limits, yardsticks)
             write_raw(plan, matrix, rows)
             schedule.done = converged(matrix, rows, plan)
-            record = {
-                "round": r,
-                "cells": len(order),
-                "yardstick": yardsticks[r],
-                "load": load,
-                "ended": now(),
-            }
             manifest["rounds"].append(record)
             manifest["harness"] = harness(rows)
             _write(plan, manifest, rows)
@@ -385,6 +367,35 @@ def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]
     }
     _write(plan, manifest, rows)
     return rows
+
+
+def one_round(
+    plan: Plan, matrix: Matrix, order: list[Key], r: int, server: Server | None, yardsticks: dict[int, dict]
+) -> dict:
+    """Round `r`: the machine's yardstick, then one worker per cell in `order` (failed cells sit out);
+    returns the round's record for the manifest, with the host's load and where the time went."""
+    live = [server.target.pid] if server and server.target.pid else []
+    load0 = machine.Load.now(live)
+    yardsticks[r] = machine.yardstick(machine.cores())
+    spent: dict[str, float] = {}
+    ran = 0
+    for key in order:
+        ev = matrix.evidence[key]
+        if ev.failure:
+            continue
+        run_round(ev, plan, r, server)
+        machine.reap_orphans(set(live))
+        spent[ev.cell.workload] = round(spent.get(ev.cell.workload, 0.0) + ev.seconds, 2)
+        ran += 1
+    load = machine.Load.now(live).since(load0, machine.cores())
+    return {
+        "round": r,
+        "cells": ran,
+        "yardstick": yardsticks[r],
+        "load": load,
+        "seconds": spent,
+        "ended": now(),
+    }
 
 
 def harness(rows: list[Row]) -> dict[str, dict]:

@@ -22,6 +22,16 @@ from concbench.registry import Cell, baseline_params
 MIN_ROUNDS = 3  # a CI from fewer rounds is too wide to stop on
 END_RESERVE_S = 5.0  # kept for the last judging, the tables and the charts
 BUDGETS = {"quick": 180.0, "full": 1800.0}  # seconds for the whole run, by mode
+VALUES = {"quick": 1, "full": 3}  # values per worker process (one round of one cell), after one warmup
+SHORT_S = 0.1  # a cell whose calls are shorter gets more values a round, so a round is not one blip
+MAX_VALUES = 5
+
+
+def values(mode: str, call_s: float | None) -> int:
+    """Values per round for a cell whose calls took `call_s` (None: not measured yet)."""
+    if not call_s:
+        return VALUES[mode]
+    return max(VALUES[mode], min(MAX_VALUES, round(SHORT_S / call_s)))
 
 
 def job_of(cell: Cell) -> tuple[str, str]:

@@ -21,7 +21,7 @@ from ..clients import AsyncGet, Get, Response, gather_limited, origin_of
 from ..cpu_bound.workload import BASE, count_primes
 from ..partition import with_limits
 
-QUICK = [{"requests": 40, "concurrency": 10, "latency_ms": 15, "span": 250}]  # ~1.5 ms of CPU an item
+QUICK = [{"requests": 30, "concurrency": 10, "latency_ms": 40, "span": 100}]  # ~0.6 ms of CPU an item
 FULL = [{"requests": 300, "concurrency": 50, "latency_ms": 10, "span": 500}]
 
 Run = Callable[[], list[str]]

@@ -80,6 +80,13 @@ def section(anchor: str, title: str, body: str) -> str:
     return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
 
 
+def _values(params: dict) -> str:
+    base, most = params.get("values_per_round"), params.get("values_per_round_max")
+    if base is None:
+        return ""
+    return f"{base}" + (f" (up to {most} for calls under 0.1 s)" if most and most > base else "")
+
+
 def overview(res: Results) -> str:
     m, df = res.manifest, res.df
     machines = m.get("machines") or {m.get("machine", {}).get("hostname", "?"): m.get("machine", {})}
@@ -123,7 +130,7 @@ def overview(res: Results) -> str:
         ("rounds", _rounds(m, df)),
         ("budget", f"{params['budget_s']:.0f} s" if params.get("budget_s") is not None else ""),
         ("seed", params.get("seed", "")),
-        ("values per cell and round", params.get("values_per_round", "")),
+        ("values per cell and round", _values(params)),
         ("run", f"{m.get('started', '')} → {m.get('finished', '')}"),
         ("elapsed", f"{m['elapsed_s']:.0f} s" if m.get("elapsed_s") is not None else ""),
         ("mode", ", ".join(modes)),
