@@ -198,3 +198,26 @@ def test_gil_audit_names_the_cells_that_re_enabled_the_gil(facts):
     assert findings([base_row(ft, cell, "n/a")], 0.05) == [
         f"GIL audit, {ft.id}: 0 cells ran; the GIL was off throughout"
     ]
+
+
+def test_run_says_which_of_3_14_and_3_14t_is_missing_and_how_to_get_it(monkeypatch):
+    from concbench import cli, pythons
+
+    monkeypatch.setattr(pythons, "discover", lambda explicit=None: [])
+    lines = cli.missing_pythons()
+    assert [ln.split(":")[0] for ln in lines[:2]] == ["[yellow]3.14", "[yellow]3.14t"]
+    assert all("uv python install" in ln for ln in lines[:2])
+
+
+def test_disk_cells_write_where_scratch_says_and_the_manifest_records_it(concbench, tmp_path):
+    scratch, out = tmp_path / "scratch", tmp_path / "out"
+    scratch.mkdir()
+    args = ("run", "--workload", "disk_io", "--model", "threads", "--param", "files=8", "--budget", "15s")
+    proc = concbench(*args, "--scratch", str(scratch), "--out", str(out), timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scratch"]["dir"] == str(scratch.resolve()) and manifest["scratch"]["fstype"]
+    assert manifest["scratch"]["settle"]["synced"] is True and "cache_dropped" in manifest["scratch"]["settle"]
+    assert not list(scratch.iterdir()), "each cell's directory is removed"
+    bad = concbench("run", "--scratch", str(tmp_path / "nope"), "--out", str(tmp_path / "o2"), timeout=120)
+    assert bad.returncode == 2 and "--scratch" in bad.stderr and "Traceback" not in bad.stderr

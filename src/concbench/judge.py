@@ -36,7 +36,8 @@ class Evidence:
     digest_failed: bool = False
     seconds: float = 0.0  # the last round's worker, start to exit: what the next round will cost
 
-    def add(self, run_file: str, round_no: int) -> None:
+    def add(self, run_file: str) -> None:
+        """Add the run a round's worker wrote."""
         new = pyperf.Benchmark.load(run_file)
         if self.bench is None:
             self.bench = new

@@ -150,7 +150,7 @@ def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, s
         ev.digest_failed = "digest mismatch" in stderr
         return
     try:
-        ev.add(str(out), round_no)
+        ev.add(str(out))
     finally:
         out.unlink(missing_ok=True)
     if server and token is not None:

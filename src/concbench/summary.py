@@ -123,6 +123,7 @@ COLUMNS: list[Column] = [  # header, cell text, for which workloads
         lambda wl: wl.units is None,
     ),
     ("efficiency", lambda r: _fmt(r.efficiency, ".0%"), lambda wl: wl.units is None),
+    ("vs machine", lambda r: _fmt(r.machine_efficiency, ".0%"), lambda wl: wl.bound == "cpu"),
     ("CPU (s)", lambda r: _fmt(r.cpu_s, ".3f"), ALWAYS),
     ("RSS (MB)", lambda r: _fmt(r.max_rss_mb, ".0f"), ALWAYS),
     ("client", lambda r: r.client, lambda wl: any(v.client for vs in wl.variants.values() for v in vs)),
