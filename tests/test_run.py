@@ -217,7 +217,9 @@ def test_disk_cells_write_where_scratch_says_and_the_manifest_records_it(concben
     assert proc.returncode == 0, proc.stderr[-2000:]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["scratch"]["dir"] == str(scratch.resolve()) and manifest["scratch"]["fstype"]
-    assert manifest["scratch"]["settle"]["synced"] is True and "cache_dropped" in manifest["scratch"]["settle"]
+    assert (
+        manifest["scratch"]["settle"]["synced"] is True and "cache_dropped" in manifest["scratch"]["settle"]
+    )
     assert not list(scratch.iterdir()), "each cell's directory is removed"
     bad = concbench("run", "--scratch", str(tmp_path / "nope"), "--out", str(tmp_path / "o2"), timeout=120)
     assert bad.returncode == 2 and "--scratch" in bad.stderr and "Traceback" not in bad.stderr

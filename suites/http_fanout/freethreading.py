@@ -11,7 +11,7 @@ from contextlib import ExitStack, contextmanager
 
 from ..clients import LoopWorker
 from ..freethreaded import one_thread_each, require_gil_off
-from ..partition import merge
+from ..partition import concat
 from .workload import Params, Run, fan_out
 
 
@@ -25,4 +25,4 @@ def setup(p: Params) -> Iterator[Run]:
         def share(k: int) -> list:
             return loops[k].run(fan_out, p, *shares[k])
 
-        yield lambda: merge(one_thread_each(share, len(shares)), p.requests)
+        yield lambda: concat(one_thread_each(share, len(shares)))

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from itertools import repeat
 
 from ..clients import on_worker, start_worker
-from ..partition import merge
+from ..partition import concat
 from .workload import Params, Run, fan_out
 
 
@@ -23,6 +23,4 @@ def setup(p: Params) -> Iterator[Run]:
     with ProcessPoolExecutor(
         len(shares), initializer=start_worker, initargs=(p.origin, p.variant, connections)
     ) as pool:
-        yield lambda: merge(
-            list(pool.map(on_worker, repeat(fan_out), repeat(p), indices, limits)), p.requests
-        )
+        yield lambda: concat(list(pool.map(on_worker, repeat(fan_out), repeat(p), indices, limits)))

@@ -8,7 +8,7 @@ from contextlib import ExitStack, contextmanager
 
 from ..clients import LoopWorker
 from ..freethreaded import one_thread_each, require_gil_off
-from ..partition import merge
+from ..partition import concat
 from .workload import Params, Run, pipeline
 
 
@@ -22,4 +22,4 @@ def setup(p: Params) -> Iterator[Run]:
         def share(k: int) -> list[str]:
             return loops[k].run(pipeline, p, *shares[k])
 
-        yield lambda: merge(one_thread_each(share, len(shares)), p.requests)
+        yield lambda: concat(one_thread_each(share, len(shares)))

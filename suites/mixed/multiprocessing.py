@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from itertools import repeat
 
 from ..clients import on_worker, start_worker
-from ..partition import merge
+from ..partition import concat
 from .workload import Params, Run, pipeline
 
 
@@ -21,6 +21,4 @@ def setup(p: Params) -> Iterator[Run]:
     with ProcessPoolExecutor(
         len(shares), initializer=start_worker, initargs=(p.origin, "default", max(limits))
     ) as pool:
-        yield lambda: merge(
-            list(pool.map(on_worker, repeat(pipeline), repeat(p), indices, limits)), p.requests
-        )
+        yield lambda: concat(list(pool.map(on_worker, repeat(pipeline), repeat(p), indices, limits)))

@@ -1,0 +1,41 @@
+"""The static shares of the per-worker models: every item once, in order, within C, in ideal waves."""
+
+import math
+
+import pytest
+
+from concbench.suites.freethreaded import one_thread_each
+from concbench.suites.partition import concat, interleave, merge, with_limits
+
+
+@pytest.mark.parametrize("workers", range(1, 7))
+def test_no_worker_needs_more_waves_than_the_ideal(workers):
+    for n in range(1, 61):
+        for c in range(1, 21):
+            shares = with_limits(n, workers, c)
+            assert concat(idx for idx, _ in shares) == list(range(n)), (n, c, workers)
+            assert sum(limit for _, limit in shares) <= c and all(limit >= 1 for _, limit in shares)
+            assert len(shares) <= workers
+            waves = max(math.ceil(len(idx) / limit) for idx, limit in shares)
+            assert waves == math.ceil(n / c), (n, c, workers, shares)
+
+
+def test_the_cases_the_fairness_issue_named():
+    """mixed quick of old (N=100, C=25, W=2) and http_fanout at W=3 (N=100, C=50): ideal waves."""
+    assert max(math.ceil(len(i) / lim) for i, lim in with_limits(100, 2, 25)) == 4
+    assert max(math.ceil(len(i) / lim) for i, lim in with_limits(100, 3, 50)) == 2
+
+
+def test_interleave_and_merge_round_trip():
+    parts = interleave(10, 3)
+    assert merge(parts, 10) == list(range(10))
+
+
+def test_a_worker_thread_error_reaches_the_caller_with_its_type_and_message():
+    def work(k: int) -> int:
+        if k == 1:
+            raise ValueError("worker 1 failed")
+        return k
+
+    with pytest.raises(ValueError, match="worker 1 failed"):
+        one_thread_each(work, 3)
