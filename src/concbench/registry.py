@@ -179,7 +179,10 @@ WORKLOADS: dict[str, Workload] = {
                     Variant("to_thread", (), "asyncio.to_thread, a thread pool"),
                     Variant("anyio", ("anyio",), "anyio.Path: anyio worker threads"),
                 ),
-                "trio": (Variant(client="trio.Path: trio worker threads"),),
+                "trio": (
+                    Variant(client="trio.Path: trio worker threads"),
+                    Variant("to_thread", client="trio.to_thread.run_sync, one hop per file"),
+                ),
                 "gevent": (Variant(client="gevent.threadpool"),),
                 "freethreading": _ONE,
                 "subinterpreters": _ONE,
