@@ -1,6 +1,7 @@
 """Rounds: the shuffle is seeded, pairing cancels drift, physics flags the impossible, the budget
 stops a run, and compare says where two runs agree. No assertion here is about speed."""
 
+import csv
 import dataclasses
 import json
 import math
@@ -126,8 +127,11 @@ def test_a_run_of_slow_cells_stops_within_its_budget(concbench, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert 1 <= len(manifest["rounds"]) < 3, "it stopped on the budget"
     assert manifest["params"]["budget_s"] == 12
+    with (out / "results.csv").open() as f:
+        (slow,) = [r for r in csv.DictReader(f) if r["workload"] == "cpu_bound"]
+    assert 1 <= int(slow["rounds"]) < 3, "the budget stopped it before the 3 rounds a target needs"
+    assert "imprecise" in slow["note"]
 
 
 def run_dir(tmp_path: Path, name: str, asyncio: float, threads: float, loop_s: float) -> Results:
@@ -170,3 +174,17 @@ def test_compare_says_which_recommendations_agree_net_of_the_machine(tmp_path):
     assert [agree for *_, agree in other.picks] == [False]
     assert {r.label for r in other.called} == {"asyncio", "threads"}
     assert all(va == vb for _, va, vb in same.verdicts)
+
+
+def test_a_last_round_that_cannot_take_every_job_takes_the_widest_cis_that_fit():
+    by_job = {"narrow": ["n1", "n2"], "wide": ["w1", "w2"], "huge": ["h1"]}
+    cost = {"n1": 1.0, "n2": 1.0, "w1": 1.5, "w2": 1.5, "h1": 50.0}.get
+    s = Schedule(budget_s=100, seed=3)
+    s.order(by_job)  # round 1 takes everything
+    s.started -= 89  # 6 s left for rounds: room for narrow (2 s) and wide (3 s), not huge
+    assert s.another(by_job, cost)
+    got = s.order(by_job, cost, {"narrow": 0.01, "wide": 0.3, "huge": math.inf})
+    assert sorted(got) == ["n1", "n2", "w1", "w2"], "whole jobs, widest first, as many as fit"
+    s.started -= 3.5
+    got = s.order(by_job, cost, {"narrow": 0.01, "wide": 0.3, "huge": math.inf})
+    assert sorted(got) == ["n1", "n2"], "2.5 s left: only the job that fits"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
+import math
 import os
 import re
 import signal
@@ -300,6 +301,16 @@ def write_raw(plan: Plan, matrix: Matrix, rows: list[Row]) -> None:
         row.raw_file = str(path.relative_to(plan.out))
 
 
+def priority(matrix: Matrix, rows: list[Row]) -> dict:
+    """Per job: its widest CI half-width (infinite while a cell has none), for a partial round."""
+    by_key = dict(zip(matrix.order, rows, strict=True))
+    out: dict = {}
+    for job, keys in rounds.jobs(matrix.evidence).items():
+        widths = [by_key[k].ci_halfwidth for k in keys if by_key[k].status != "failed"]
+        out[job] = max((math.inf if w is None else w for w in widths), default=0.0)
+    return out
+
+
 def converged(matrix: Matrix, rows: list[Row], plan: Plan) -> set:
     """The jobs every cell of which has reached the target (or failed) after MIN_ROUNDS rounds. The
     null job only needs MIN_ROUNDS: its sub-µs values always scatter, and it is no finding."""
@@ -351,8 +362,10 @@ def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]
         rows = matrix.rows(plan, server, limits, yardsticks)
         write_manifest(plan.out / "manifest.json", manifest)
         manifest["machine"]["orphans_adopted"] = machine.adopt_orphans()
-        while schedule.another(by_job, lambda k: matrix.evidence[k].seconds):
-            record = one_round(plan, matrix, schedule.order(by_job), schedule.round, server, yardsticks)
+        cost = lambda k: matrix.evidence[k].seconds  # noqa: E731 - each cell's last round
+        while schedule.another(by_job, cost):
+            order = schedule.order(by_job, cost, priority(matrix, rows))
+            record = one_round(plan, matrix, order, schedule.round, server, yardsticks)
             rows = matrix.rows(plan, server, limits, yardsticks)
             write_raw(plan, matrix, rows)
             schedule.done = converged(matrix, rows, plan)

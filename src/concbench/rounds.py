@@ -5,13 +5,15 @@ sync baseline included. A round gives each cell of each job still running one wo
 values; jobs come in a shuffled order and so do the cells inside a job, interpreters mixed, so that a
 slow minute hits every model of a job alike and a cell's pairs with its sync are minutes apart at
 most (Google Benchmark's random interleaving, per job). The shuffles come from one seed, kept in the
-manifest. Rounds stop when every job's cells reach the target CI half-width, or when the next round
-would not fit in the time budget.
+manifest. Rounds stop when every job's cells reach the target CI half-width, or when no job fits in
+what is left of the time budget; a last round that cannot take every job takes those with the widest
+CIs first.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 from collections.abc import Callable, Hashable, Iterable
@@ -76,13 +78,38 @@ class Schedule:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def order(self, by_job: dict[Hashable, list]) -> list:
-        """The next round's keys: the jobs still running, shuffled, each job's cells shuffled."""
+    def left(self) -> float:
+        """Seconds of the budget left for rounds (the end's reserve kept)."""
+        return self.budget_s - END_RESERVE_S - self.elapsed()
+
+    def running(self, by_job: dict[Hashable, list]) -> list[Hashable]:
+        return [j for j in by_job if j not in self.done]
+
+    def order(
+        self,
+        by_job: dict[Hashable, list],
+        cost: Callable[[object], float] | None = None,
+        priority: dict[Hashable, float] | None = None,
+    ) -> list:
+        """The next round's keys: the jobs still running, shuffled, each job's cells shuffled.
+
+        When the whole round would not fit in what is left of the budget, the round takes the jobs
+        whose CIs are widest (`priority`), as many as fit, whole: a job's cells always run together."""
         self.round += 1
-        running = [j for j in by_job if j not in self.done]
-        self.rng.shuffle(running)
+        chosen = self.running(by_job)
+        if cost is not None and self.round > 1:
+            priority = priority or {}
+            chosen.sort(key=lambda j: -priority.get(j, math.inf))
+            fits, spent = [], 0.0
+            for j in chosen:
+                need = sum(cost(k) for k in by_job[j])
+                if spent + need <= self.left():
+                    fits.append(j)
+                    spent += need
+            chosen = fits
+        self.rng.shuffle(chosen)
         out = []
-        for j in running:
+        for j in chosen:
             cells = list(by_job[j])
             self.rng.shuffle(cells)
             out += cells
@@ -90,11 +117,8 @@ class Schedule:
 
     def another(self, by_job: dict[Hashable, list], cost: Callable[[object], float]) -> bool:
         """Whether to start another round: a first one always; then while some job is still short of
-        its target and the round (each cell's last cost) fits in what is left of the budget."""
+        its target and fits, whole, in what is left of the budget (each cell's last cost)."""
         if self.round == 0:
             return True
-        running = [k for j, keys in by_job.items() if j not in self.done for k in keys]
-        if not running:
-            return False
-        need = sum(cost(k) for k in running)
-        return self.elapsed() + need <= self.budget_s - END_RESERVE_S
+        need = [sum(cost(k) for k in by_job[j]) for j in self.running(by_job)]
+        return bool(need) and min(need) <= self.left()
