@@ -1,14 +1,14 @@
 """free-threading: code written for a GIL-free interpreter (3.14t).
 
-One thread per core, each with a static share of the tasks (every `workers`-th one): no shared queue,
-no lock. It refuses to run with the GIL on and fails the cell if the GIL came back during the work
-(an extension module can switch it back on).
+One long-lived thread per core (started in setup, like a pool), each with a static share of the
+tasks (every `workers`-th one): no shared queue, no lock. It refuses to run with the GIL on and
+fails the cell if the GIL came back during the work (an extension module can switch it back on).
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..freethreaded import one_thread_each, require_gil_off
+from ..freethreaded import crew, require_gil_off
 from ..partition import interleave, merge
 from .workload import Params, Run, count_primes
 
@@ -22,4 +22,5 @@ def setup(p: Params) -> Iterator[Run]:
     def share(k: int) -> list[int]:
         return [count_primes(ranges[i]) for i in shares[k]]
 
-    yield lambda: merge(one_thread_each(share, len(shares)), len(ranges))
+    with crew(len(shares)) as each:
+        yield lambda: merge(each(share), len(ranges))

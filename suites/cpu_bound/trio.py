@@ -1,8 +1,8 @@
 """trio: a nursery of tasks, each handing its work to `trio.to_thread.run_sync`.
 
-A `CapacityLimiter` keeps at most `workers` threads busy. trio has no loop that outlives `trio.run`,
-so each timed call includes starting one (tens of µs); trio caches its worker threads between runs.
-A heartbeat task in the run measures how long the scheduler is blocked.
+A `CapacityLimiter` keeps at most `workers` threads busy. One trio run lives for the whole cell
+(`triorun`, as asyncio keeps one `Runner`): a call enters it, it does not start trio anew. A
+heartbeat task in the run measures how long the scheduler is blocked.
 """
 
 from collections.abc import Iterator
@@ -12,6 +12,7 @@ import trio
 
 from concbench import heartbeat
 
+from ..triorun import trio_runner
 from .workload import Params, Run, count_primes
 
 
@@ -31,4 +32,5 @@ async def main(ranges: list[tuple[int, int]], workers: int) -> list[int]:
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
     ranges = p.ranges()
-    yield lambda: trio.run(main, ranges, p.workers)
+    with trio_runner() as call:
+        yield lambda: call(main, ranges, p.workers)

@@ -1,13 +1,13 @@
-"""free-threading: an asyncio loop with aiohttp in each of W threads (one per core), each with a
-static share of the items and of C; the CPU part runs inline, on each thread's own loop — without
-a GIL the other loops keep going. Refuses to run with the GIL on.
+"""free-threading: an asyncio loop with aiohttp in each of W long-lived threads (one per core,
+started in setup), each with a static share of the items and of C; the CPU part runs inline, on each
+thread's own loop — without a GIL the other loops keep going. Refuses to run with the GIL on.
 """
 
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 
 from ..clients import LoopWorker
-from ..freethreaded import one_thread_each, require_gil_off
+from ..freethreaded import crew, require_gil_off
 from ..partition import concat
 from .workload import Params, Run, pipeline
 
@@ -16,10 +16,9 @@ from .workload import Params, Run, pipeline
 def setup(p: Params) -> Iterator[Run]:
     require_gil_off()
     shares = p.shares()
-    with ExitStack() as stack:
-        loops = [stack.enter_context(LoopWorker(p.origin, "default", limit)) for _, limit in shares]
-
-        def share(k: int) -> list[str]:
-            return loops[k].run(pipeline, p, *shares[k])
-
-        yield lambda: concat(one_thread_each(share, len(shares)))
+    with crew(len(shares)) as each:
+        loops = each(lambda k: LoopWorker(p.origin, "default", shares[k][1]))  # each made in its own thread
+        try:
+            yield lambda: concat(each(lambda k: loops[k].run(pipeline, p, *shares[k])))
+        finally:
+            each(lambda k: loops[k].close())

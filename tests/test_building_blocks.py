@@ -1,10 +1,10 @@
-"""The static shares of the per-worker models: every item once, in order, within C, in ideal waves."""
+"""The shared building blocks of the model files: static shares, the free-threading crew, the trio run."""
 
 import math
 
 import pytest
 
-from concbench.suites.freethreaded import one_thread_each
+from concbench.suites.freethreaded import crew, one_thread_each
 from concbench.suites.partition import concat, interleave, merge, with_limits
 
 
@@ -39,3 +39,32 @@ def test_a_worker_thread_error_reaches_the_caller_with_its_type_and_message():
 
     with pytest.raises(ValueError, match="worker 1 failed"):
         one_thread_each(work, 3)
+
+
+def test_a_crew_keeps_its_threads_across_calls_and_surfaces_errors():
+    import sys
+    import threading
+
+    if getattr(sys, "_is_gil_enabled", lambda: True)():
+        pytest.skip("crew checks that the GIL stays off: a free-threaded build only")
+    with crew(2) as each:
+        first = each(lambda k: threading.get_ident())
+        assert each(lambda k: threading.get_ident()) == first, "the same threads, call after call"
+        assert len(set(first)) == 2
+        with pytest.raises(ValueError, match="worker 1 failed"):
+            each(lambda k: k if k != 1 else (_ for _ in ()).throw(ValueError("worker 1 failed")))
+        assert each(lambda k: k * 10) == [0, 10], "still serving after an error"
+
+
+def test_one_trio_run_serves_every_call_of_a_cell():
+    import trio
+
+    from concbench.suites.triorun import trio_runner
+
+    async def token() -> object:
+        await trio.sleep(0)
+        return trio.lowlevel.current_trio_token()
+
+    with trio_runner() as call:
+        first = call(token)
+        assert call(token) is first, "the same run, call after call"
