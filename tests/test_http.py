@@ -223,3 +223,30 @@ def test_mixed_needs_a_concbench_server():
     mixed, fanout = Cell("mixed", "threads", "default", {}), Cell("http_fanout", "threads", "default", {})
     assert "needs a concbench server" in foreign_reason(mixed, foreign)
     assert foreign_reason(mixed, ours) is None and foreign_reason(fanout, foreign) is None
+
+
+def test_the_servers_own_cpu_is_recorded_per_cell(concbench, tmp_path):
+    """With the mock server concbench starts, each HTTP cell records the server's CPU per call."""
+    out = tmp_path / "own"
+    args = ("run", "--workload", "http_fanout", "--model", "threads", "--param", "requests=8")
+    proc = concbench(*args, "--param", "concurrency=4", "--budget", "20s", "--out", str(out), timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    with (out / "results.csv").open() as f:
+        rows = [r for r in csv.DictReader(f) if r["workload"] == "http_fanout" and r["status"] == "ok"]
+    assert rows and all(float(r["server_cpu_s"]) > 0 for r in rows)
+
+
+def test_few_in_flight_is_client_bound_only_when_the_server_had_cpu_to_spare(facts):
+    from concbench.judge import Context, _machine_bound, _server_busy
+    from concbench.registry import Cell
+    from concbench.results import base_row
+
+    row = base_row(facts, Cell("http_fanout", "threads", "default", {"workers": 2}), "ok")
+    row.wall_s, row.cpu_s, row.cores = 0.1, 0.05, 2
+    row.server_cpu_s = 0.095  # the one server process ran flat out
+    assert _server_busy(row, Context(target=0.05)) and not _server_busy(row, Context(0.05, server_procs=2))
+    row.server_cpu_s = 0.03
+    assert not _server_busy(row, Context(target=0.05))
+    assert _machine_bound(row, Context(target=0.05)) == ""
+    row.cpu_s, row.server_cpu_s = 0.1, 0.09
+    assert _machine_bound(row, Context(target=0.05)).startswith("machine-bound: client and server used 1.9")

@@ -22,6 +22,7 @@ from concbench.verify import inflight_note
 
 SLACK = 0.10  # a point estimate this far beyond the ideal is impossible even when its CI reaches back
 OVERHEAD_FACTOR = 10  # a cell within 10× of the harness's own cost measures the harness
+BUSY = 0.9  # a server (or the machine) using this share of its cores has none to spare
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Context:
     floor_s: float | None = None  # the harness's own cost per call on this interpreter (null cell)
     yardsticks: dict[int, dict] = field(default_factory=dict)  # round -> machine.yardstick()
     demand_note: str = ""  # HTTP: server-bound? when the demand nears the server's capacity
+    server_procs: int = 1
     fio_mb_s: float | None = None
 
 
@@ -161,14 +163,19 @@ def _counts(row: Row, ev: Evidence) -> None:
     if ev.counts:
         row.requests_seen = sum(c["requests_seen"] for c in ev.counts)
         row.max_inflight = max(c["max_inflight"] for c in ev.counts)
+        if all("server_cpu_s" in c for c in ev.counts):
+            row.server_cpu_s = sum(c["server_cpu_s"] for c in ev.counts) / row.calls
 
 
 def _notes(row: Row, ctx: Context, wall: paired.Estimate) -> None:
-    notes = [ctx.demand_note]
+    notes = [ctx.demand_note, _machine_bound(row, ctx)]
     if row.max_inflight is not None:
         params = json.loads(row.params)
         concurrent = MODELS[row.model].concurrent
-        notes.append(inflight_note(row.max_inflight, params["concurrency"], params["requests"], concurrent))
+        note = inflight_note(row.max_inflight, params["concurrency"], params["requests"], concurrent)
+        if note and _server_busy(row, ctx):  # requests queued in front of a busy server do not show
+            note = note.replace("client-bound", "server-bound") + " (the server had no CPU to spare)"
+        notes.append(note)
     if row.workers > row.cores:
         notes.append(f"oversubscribed: {row.workers} workers on {row.cores} cores")
     if row.gil_reenabled:
@@ -181,6 +188,23 @@ def _notes(row: Row, ctx: Context, wall: paired.Estimate) -> None:
     if ctx.floor_s and row.workload != "null" and row.wall_s < OVERHEAD_FACTOR * ctx.floor_s:
         notes.append(f"within {OVERHEAD_FACTOR}× of the harness's own cost ({ctx.floor_s * 1e6:.1f} µs)")
     row.note = "; ".join(n for n in notes if n)
+
+
+def _server_busy(row: Row, ctx: Context) -> bool:
+    """The server used nearly all the CPU it can (its processes, one core each) during the calls."""
+    if row.server_cpu_s is None or not row.wall_s:
+        return False
+    return row.server_cpu_s / row.wall_s >= BUSY * ctx.server_procs
+
+
+def _machine_bound(row: Row, ctx: Context) -> str:
+    """A note when client and server together used nearly every core during the calls."""
+    if row.server_cpu_s is None or not row.wall_s or row.cpu_s is None:
+        return ""
+    used = (row.cpu_s + row.server_cpu_s) / row.wall_s
+    if used < BUSY * row.cores:
+        return ""
+    return f"machine-bound: client and server used {used:.1f} of {row.cores} cores"
 
 
 def _impossible(row: Row, wall: paired.Estimate, ctx: Context) -> str:

@@ -70,6 +70,18 @@ class Server:
     capacity: dict
     references: dict[str, str]  # foreign servers: params JSON -> expected digest
 
+    def cpu_s(self) -> float | None:
+        """CPU seconds the server's processes have used so far (None when it is not ours)."""
+        if not self.target.pid:
+            return None
+        total = 0.0
+        with contextlib.suppress(psutil.Error):
+            proc = psutil.Process(self.target.pid)
+            for p in (proc, *proc.children(recursive=True)):
+                t = p.cpu_times()
+                total += t.user + t.system
+        return total
+
     def demand_note(self, params: dict) -> str:
         demand = params["concurrency"] / (params["latency_ms"] / 1000)
         if demand > self.capacity["req_per_s"] / 2:
@@ -127,6 +139,7 @@ def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, s
     )
     call_s = ev.bench.mean() if ev.bench else None
     argv = command(facts.executable, spec, str(out), rounds.values(plan.mode, call_s), model.monkey_patch)
+    server_cpu0 = server.cpu_s() if server else None
     proc = subprocess.Popen(
         argv,
         stdout=subprocess.DEVNULL,
@@ -156,6 +169,8 @@ def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, s
         out.unlink(missing_ok=True)
     if server and token is not None:
         _check_counts(ev, server, token, round_no)
+        if server_cpu0 is not None:
+            ev.counts[-1]["server_cpu_s"] = (server.cpu_s() or 0.0) - server_cpu0
 
 
 def _check_counts(ev: Evidence, server: Server, token: int, round_no: int) -> None:
@@ -278,6 +293,7 @@ class Matrix:
                 floor_s=floors.get(key[0]),
                 yardsticks=yardsticks,
                 demand_note=server.demand_note(cell.params) if serves else "",
+                server_procs=plan.server_procs,
                 fio_mb_s=limits.get(cell.params_json, {}).get("mb_per_s"),
             )
             judged[key] = judge(ev, ctx)

@@ -73,6 +73,7 @@ class Row:
     reference_s: float | None = None  # computing the reference in the worker (mixed: the N transforms)
     requests_seen: int | None = None  # HTTP workloads with a concbench server: its own counts
     max_inflight: int | None = None
+    server_cpu_s: float | None = None  # the mock server's CPU per call (its processes, during the cell)
     lat_p50_ms: float | None = None  # HTTP: per-request latency seen by the client (mean over runs)
     lat_p90_ms: float | None = None
     lat_p99_ms: float | None = None
