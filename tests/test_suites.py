@@ -21,7 +21,7 @@ CASES = [
 
 def test_every_workload_implements_every_model():
     for name, wl in WORKLOADS.items():
-        assert set(wl.variants) == (set(MODELS) if name != "null" else {"sync"}), name
+        assert set(wl.variants) == set(MODELS), name
         files = {p.stem for p in (SUITES / name).glob("[!_]*.py")} - {"workload"}  # _*.py: shared helpers
         assert files == set(wl.variants), f"{name}: model files {sorted(files)}"
 

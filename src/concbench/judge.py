@@ -67,7 +67,7 @@ class Context:
 
     target: float  # the CI half-width the run aims for
     base: Evidence | None = None  # the sync cell of the same job (None for sync itself and prices)
-    floor_s: float | None = None  # the harness's own cost per call on this interpreter (null cell)
+    floor_s: float | None = None  # the model's own fixed cost per call on this interpreter (null cell)
     yardsticks: dict[int, dict] = field(default_factory=dict)  # round -> machine.yardstick()
     demand_note: str = ""  # HTTP: server-bound? when the demand nears the server's capacity
     server_procs: int = 1
@@ -186,7 +186,9 @@ def _notes(row: Row, ctx: Context, wall: paired.Estimate) -> None:
         else:
             notes.append(f"imprecise: CI ±{row.ci_halfwidth:.0%} (target ±{ctx.target:.0%})")
     if ctx.floor_s and row.workload != "null" and row.wall_s < OVERHEAD_FACTOR * ctx.floor_s:
-        notes.append(f"within {OVERHEAD_FACTOR}× of the harness's own cost ({ctx.floor_s * 1e6:.1f} µs)")
+        notes.append(
+            f"within {OVERHEAD_FACTOR}× of its model's fixed cost per call ({ctx.floor_s * 1e6:.1f} µs)"
+        )
     row.note = "; ".join(n for n in notes if n)
 
 
@@ -223,5 +225,5 @@ def _impossible(row: Row, wall: paired.Estimate, ctx: Context) -> str:
                 "run more rounds (--budget) on a quieter machine"
             )
     if ctx.floor_s and row.workload != "null" and wall.below(ctx.floor_s):
-        return f"impossible: faster than the harness's own cost of a call ({ctx.floor_s * 1e6:.2f} µs)"
+        return f"impossible: faster than its model's own fixed cost of a call ({ctx.floor_s * 1e6:.2f} µs)"
     return ""

@@ -265,9 +265,9 @@ class Matrix:
 
     def base(self, key: Key) -> Evidence | None:
         """The sync cell (default variant) that `key`'s cell is compared with, on the same interpreter;
-        None for a price per unit (spawn): nothing to speed up."""
+        None outside the jobs: a price per unit (spawn) or a yardstick (null) has nothing to speed up."""
         interp, cell = key
-        if WORKLOADS[cell.workload].units:
+        if WORKLOADS[cell.workload].kind != "job":
             return None
         for (i, c), ev in self.evidence.items():
             if (i, c.workload, c.model, c.variant) == (interp, cell.workload, "sync", DEFAULT) and (
@@ -278,10 +278,10 @@ class Matrix:
 
     def rows(self, plan: Plan, server: Server | None, limits: dict, yardsticks: dict[int, dict]) -> list[Row]:
         """Every cell's row as its evidence stands now: the one judging step."""
-        floors = {
-            interp: ev.bench.mean()
+        floors = {  # (interpreter, model) -> that model's null cell: its fixed cost per call
+            (interp, cell.model): ev.bench.mean()
             for (interp, cell), ev in self.evidence.items()
-            if cell.workload == "null" and ev.runs and not ev.failure
+            if WORKLOADS[cell.workload].kind == "yardstick" and ev.runs and not ev.failure
         }
         judged = {}
         for key, ev in self.evidence.items():
@@ -290,7 +290,7 @@ class Matrix:
             ctx = Context(
                 target=plan.ci_target,
                 base=self.base(key),
-                floor_s=floors.get(key[0]),
+                floor_s=floors.get((key[0], cell.model), floors.get((key[0], "sync"))),
                 yardsticks=yardsticks,
                 demand_note=server.demand_note(cell.params) if serves else "",
                 server_procs=plan.server_procs,
@@ -428,12 +428,16 @@ def one_round(
 
 
 def harness(rows: list[Row]) -> dict[str, dict]:
-    """Per interpreter: the null cell's wall time, the fixed cost of one timed call."""
-    return {
-        r.interpreter: {"null_wall_s": r.wall_s, "null_cv": r.cv}
-        for r in rows
-        if r.workload == "null" and r.status == "ok"
-    }
+    """Per interpreter: the null cell's wall time (sync: the harness's own cost of a call) and each
+    model's, its fixed cost per call."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        if WORKLOADS[r.workload].kind == "yardstick" and r.status == "ok":
+            entry = out.setdefault(r.interpreter, {"models": {}})
+            entry["models"][r.model] = r.wall_s
+            if r.model == "sync":
+                entry |= {"null_wall_s": r.wall_s, "null_cv": r.cv}
+    return {k: v for k, v in out.items() if "null_wall_s" in v}
 
 
 def _write(plan: Plan, manifest: dict, rows: list[Row]) -> None:

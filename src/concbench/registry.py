@@ -65,6 +65,8 @@ class Workload:
     heartbeat: bool = False  # measure scheduler lag during its cells (loop_lag_* columns)
     bytes_moved: Callable[[dict[str, int]], int] | None = None  # for the MB/s column
     units: Callable[[dict[str, int], str], int] | None = None  # spawn: units per call, by model
+    kind: str = "job"  # job (compared and recommended), price (spawn: a cost per unit), or
+    # yardstick (null: each model's fixed cost per call, which other cells are judged against)
     bound: str = ""  # what its ideal is: "cpu" (sync over the cores) or "latency" (waves of L), both
     # physical limits that no cell can beat; "" when the ideal is only a comparison (disk: sync)
 
@@ -105,11 +107,12 @@ WORKLOADS: dict[str, Workload] = {
     for w in (
         Workload(
             "null",
-            "a cell that does nothing: the harness's own fixed cost per call",
+            "the same call shape with no work: each model's own fixed cost per call",
             quick=null.QUICK,
             full=null.FULL,
-            variants={"sync": _ONE},
+            variants={m: _ONE for m in MODELS},
             ideal_s=null.ideal_s,
+            kind="yardstick",
         ),
         Workload(
             "cpu_bound",
@@ -216,6 +219,7 @@ WORKLOADS: dict[str, Workload] = {
             },
             ideal_s=spawn.ideal_s,
             units=spawn.units,
+            kind="price",
         ),
         Workload(
             "mixed",
@@ -336,7 +340,7 @@ def unavailable(cell: Cell, facts: Facts) -> str | None:
     if model.gil_only and facts.gil_disabled_build:
         return (
             f"importing {model.imports[0]} re-enables the GIL on this free-threaded build, so its cells "
-            "are not free-threaded numbers (and it is not installed here)"
+            "are not free-threaded numbers (concbench's environments for such a build leave it out)"
         )
     if model.free_threaded and facts.gil_enabled:
         return "the GIL is enabled at run time on this free-threaded build (PYTHON_GIL=1 or -X gil=1?)"

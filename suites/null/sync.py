@@ -1,11 +1,11 @@
-"""sync: the null model, an empty call: what every cell pays before its model does anything."""
+"""sync: the empty task called once per worker, in a loop: the harness's own cost of a call."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .workload import Params, Run
+from .workload import Params, Run, nothing
 
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    yield lambda: []
+    yield lambda: [nothing(i) for i in range(p.workers)]

@@ -1,7 +1,9 @@
-"""Params and reference of the null workload: no work at all.
+"""Params and reference of the null workload: the same call shape as every other job, with no work.
 
-Its wall time is the fixed cost of one timed call in a cell worker (the clock, the call, the
-result check): a cell whose wall time is within 10× of it measures the harness, not the model.
+Each model's null cell hands out one empty task per worker and collects the results, the way that
+model does it (a pool round trip, a loop run, a nursery, greenlets, a crew of threads): its wall
+time is the model's own fixed cost per timed call, plus the harness's (the clock, the call, the
+check). A cell within 10× of its model's null time measures that cost, not the work.
 """
 
 from collections.abc import Callable
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 QUICK: list[dict[str, int]] = [{}]
 FULL: list[dict[str, int]] = [{}]
 
-Run = Callable[[], list]
+Run = Callable[[], list[int]]
 
 
 @dataclass(frozen=True)
@@ -19,8 +21,13 @@ class Params:
     variant: str = "default"
 
 
-def reference(p: Params) -> list:
-    return []
+def nothing(i: int) -> int:
+    """The empty task: give back its number (the results prove every task ran)."""
+    return i
+
+
+def reference(p: Params) -> list[int]:
+    return list(range(p.workers))
 
 
 def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> None:

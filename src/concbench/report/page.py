@@ -80,6 +80,12 @@ def section(anchor: str, title: str, body: str) -> str:
     return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
 
 
+def _floors(models: dict[str, float]) -> str:
+    return ", ".join(
+        f"{model} {seconds(wall)}" for model, wall in sorted(models.items(), key=lambda kv: kv[1])
+    )
+
+
 def _values(params: dict) -> str:
     base, most = params.get("values_per_round"), params.get("values_per_round_max")
     if base is None:
@@ -123,6 +129,11 @@ def overview(res: Results) -> str:
                 f"{k}: {seconds(v['null_wall_s'])} (CV {v['null_cv']:.0%})"
                 for k, v in m.get("harness", {}).items()
             ),
+        ),
+        *(
+            (f"fixed cost per call of each model, {k} (null cells)", _floors(v["models"]))
+            for k, v in m.get("harness", {}).items()
+            if len(v.get("models", {})) > 1
         ),
         (f"cells: {' / '.join(STATUSES)}", " / ".join(str((df.status == s).sum()) for s in STATUSES)),
         ("CV of ok cells: median / max", f"{okc.cv.median():.1%} / {okc.cv.max():.1%}" if len(okc) else ""),
