@@ -135,11 +135,12 @@ def test_coroutines_are_lighter(task_kib, expected):
 
 
 def test_gevent_keeps_up_and_says_where_it_was_n_a():
-    asyncio = cell("http_fanout", "asyncio", 0.050)
-    assert verdict(claims.gevent_keeps_up, asyncio, cell("http_fanout", "gevent", 0.054)) == claims.SUPPORTED
-    assert (
-        verdict(claims.gevent_keeps_up, asyncio, cell("http_fanout", "gevent", 0.100)) == claims.CONTRADICTED
-    )
+    asyncio = cell("http_fanout", "asyncio/httpx", 0.050)
+    keeps_up, behind = cell("http_fanout", "gevent/httpx", 0.054), cell("http_fanout", "gevent/httpx", 0.100)
+    assert verdict(claims.gevent_keeps_up, asyncio, keeps_up) == claims.SUPPORTED
+    assert verdict(claims.gevent_keeps_up, asyncio, behind) == claims.CONTRADICTED
+    other_clients = (cell("http_fanout", "asyncio", 0.01), cell("http_fanout", "gevent", 0.1))
+    assert verdict(claims.gevent_keeps_up, *other_clients) == claims.NOT_MEASURED, "same client only"
     na = cell(
         "http_fanout",
         "gevent",

@@ -147,8 +147,8 @@ WORKLOADS: dict[str, Workload] = {
                     Variant("uvloop", ("aiohttp", "uvloop"), "aiohttp on uvloop"),
                 ),
                 "trio": (
-                    Variant(imports=("h11", "anyio"), client="h11 over trio streams"),
-                    Variant("httpx", ("httpx", "anyio"), "httpx (trio backend)"),
+                    Variant(imports=("httpx", "anyio"), client="httpx (trio backend)"),
+                    Variant("h11", ("h11", "anyio"), "h11 over trio streams (a hand-written pool)"),
                 ),
                 "gevent": _BLOCKING,
                 "freethreading": (
@@ -234,7 +234,12 @@ WORKLOADS: dict[str, Workload] = {
                     Variant("offloaded", ("aiohttp",), "aiohttp, CPU in asyncio.to_thread"),
                 ),
                 "trio": (
-                    Variant(imports=("h11", "anyio"), client="h11 over trio streams, CPU in to_thread"),
+                    Variant(imports=("httpx", "anyio"), client="httpx (trio backend), CPU in to_thread"),
+                    Variant(
+                        "h11",
+                        ("h11", "anyio"),
+                        "h11 over trio streams (a hand-written pool), CPU in to_thread",
+                    ),
                 ),
                 "gevent": (Variant(client="urllib3, CPU on the hub"),),
                 "freethreading": (

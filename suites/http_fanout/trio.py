@@ -1,10 +1,9 @@
 """trio: a nursery with a task per request and a `trio.CapacityLimiter(C)`.
 
-Variants: default h11 over trio streams (`clients.H11Pool`: trio's own sockets, a keep-alive pool,
-the HTTP/1.1 state machine httpx itself runs on, without httpx's per-request overhead); `httpx`
-(httpx.AsyncClient, which picks its native trio backend). trio has no loop outside `trio.run`, so
-one trio run lives in a background thread for the whole cell (anyio's blocking portal) and keeps
-the connections open between calls.
+Variants: default httpx (`httpx.AsyncClient`, which picks its native trio backend: what a trio user
+ships); `h11`, h11 over trio streams (`clients.H11Pool`: trio's own sockets, a small keep-alive pool,
+the HTTP/1.1 state machine httpx itself runs on, without httpx's per-request overhead). One trio run
+lives for the whole cell (`triorun`) and keeps the connections open between calls.
 """
 
 from collections.abc import AsyncIterator, Iterator
@@ -19,15 +18,15 @@ from .workload import Fetched, Params, Run, afetch
 
 @asynccontextmanager
 async def client(p: Params) -> AsyncIterator[AsyncGet]:
-    if p.variant == "httpx":
-        async with async_client(p.origin, "httpx", p.concurrency) as get:
-            yield get
-    else:
+    if p.variant == "h11":
         pool = H11Pool(p.origin)
         try:
             yield pool.get
         finally:
             await pool.aclose()
+    else:
+        async with async_client(p.origin, "httpx", p.concurrency) as get:
+            yield get
 
 
 async def fan_out(get: AsyncGet, p: Params) -> list[Fetched]:

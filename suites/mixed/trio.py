@@ -1,19 +1,19 @@
 """trio: a nursery with a task per item, a `CapacityLimiter(C)` for the network and one of
 `workers` for the CPU part, which `trio.to_thread.run_sync` keeps off the scheduler.
 
-h11 over trio streams (`clients.H11Pool`), in one trio run kept alive in a background thread
-(anyio's portal) so connections live across calls.
+Variants: default httpx (its trio backend); `h11`, h11 over trio streams (`clients.H11Pool`). One trio
+run lives for the whole cell (`triorun`), so connections live across calls.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import trio
 from anyio.from_thread import start_blocking_portal
 
 from concbench import heartbeat
 
-from ..clients import AsyncGet, H11Pool
+from ..clients import AsyncGet, H11Pool, async_client
 from .workload import Params, Run, process
 
 
@@ -32,11 +32,23 @@ async def main(get: AsyncGet, p: Params) -> list[str]:
     return results
 
 
+@asynccontextmanager
+async def client(p: Params) -> AsyncIterator[AsyncGet]:
+    if p.variant == "h11":
+        pool = H11Pool(p.origin)
+        try:
+            yield pool.get
+        finally:
+            await pool.aclose()
+    else:
+        async with async_client(p.origin, "httpx", p.concurrency) as get:
+            yield get
+
+
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    pool = H11Pool(p.origin)
-    with start_blocking_portal("trio") as portal:
-        try:
-            yield lambda: portal.call(main, pool.get, p)
-        finally:
-            portal.call(pool.aclose)
+    with (
+        start_blocking_portal("trio") as portal,
+        portal.wrap_async_context_manager(client(p)) as get,
+    ):
+        yield lambda: portal.call(main, get, p)
