@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from concbench.suites.freethreaded import crew, one_thread_each
+from concbench.suites.freethreaded import crew
 from concbench.suites.partition import concat, interleave, merge, with_limits
 
 
@@ -29,16 +29,6 @@ def test_the_cases_the_fairness_issue_named():
 def test_interleave_and_merge_round_trip():
     parts = interleave(10, 3)
     assert merge(parts, 10) == list(range(10))
-
-
-def test_a_worker_thread_error_reaches_the_caller_with_its_type_and_message():
-    def work(k: int) -> int:
-        if k == 1:
-            raise ValueError("worker 1 failed")
-        return k
-
-    with pytest.raises(ValueError, match="worker 1 failed"):
-        one_thread_each(work, 3)
 
 
 def test_a_crew_keeps_its_threads_across_calls_and_surfaces_errors():

@@ -76,6 +76,35 @@ def budget(text: str) -> float:
         raise argparse.ArgumentTypeError(str(e)) from e
 
 
+def cpu_list(text: str) -> frozenset[int]:
+    """`1`, `0,2`, `2-3` -> a set of CPU numbers."""
+    cpus: set[int] = set()
+    try:
+        for part in text.split(","):
+            lo, _, hi = part.partition("-")
+            cpus.update(range(int(lo), int(hi or lo) + 1))
+    except ValueError:
+        cpus = set()
+    if not cpus or min(cpus) < 0:
+        raise argparse.ArgumentTypeError(f"expected CPU numbers such as 1, 0,2 or 2-3, not {text!r}")
+    return frozenset(cpus)
+
+
+def pin_cells(server_cpus: frozenset[int], http_target: object) -> None:
+    """Keep this process, and so every cell it starts, off the server's CPUs."""
+    if not server_cpus:
+        return
+    if http_target is not None:
+        raise UsageError("--server-cpus pins the server concbench starts; a --target server is not one")
+    allowed = set(os.sched_getaffinity(0))
+    if not server_cpus < allowed:
+        raise UsageError(
+            f"--server-cpus {','.join(map(str, sorted(server_cpus)))}: must leave some of the CPUs this "
+            f"run may use ({','.join(map(str, sorted(allowed)))}) for the cells"
+        )
+    os.sched_setaffinity(0, allowed - server_cpus)
+
+
 def cpu_count() -> int:
     return getattr(os, "process_cpu_count", os.cpu_count)() or 1
 
@@ -147,6 +176,13 @@ def configure_run(p: argparse.ArgumentParser) -> None:
     add_python(p)
     p.add_argument("--target", metavar="URL", help="HTTP workloads: a running server instead of our own")
     p.add_argument("--server-procs", type=positive_int, default=1, help="mock server processes (default 1)")
+    p.add_argument(
+        "--server-cpus",
+        type=cpu_list,
+        default=frozenset(),
+        metavar="LIST",
+        help="pin the mock server to these CPUs (e.g. 1 or 2-3), the cells to the rest (default: unpinned)",
+    )
 
 
 def configure_merge(p: argparse.ArgumentParser) -> None:
@@ -252,6 +288,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(str(e)) from e
     if args.scratch and not args.scratch.is_dir():
         raise UsageError(f"--scratch {args.scratch}: not a directory")
+    pin_cells(args.server_cpus, http_target)
     if not args.python:
         for line in missing_pythons():
             console.print(line)
@@ -274,6 +311,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         target=http_target,
         server_procs=args.server_procs,
         scratch=args.scratch,
+        server_cpus=args.server_cpus,
     )
     with summary.progress(console, plan.budget_s) as on_round:
         rows = orchestrate.run(plan, sys.argv, on_round)

@@ -56,6 +56,7 @@ class Plan:
     target: Target | None = None  # a running server (--target); else concbench starts its own
     server_procs: int = 1
     scratch: Path | None = None  # where disk cells write (default: the system's temporary directory)
+    server_cpus: frozenset[int] = frozenset()  # pin the mock server there (the cells run on the rest)
 
     @property
     def ci_target(self) -> float:
@@ -211,7 +212,11 @@ def http_server(plan: Plan) -> Iterator[Server | None]:
     if not any(WORKLOADS[c.workload].server for c in plan.cells):
         yield None
         return
-    with contextlib.nullcontext(plan.target) if plan.target else target.serve(plan.server_procs) as t:
+    with (
+        contextlib.nullcontext(plan.target)
+        if plan.target
+        else target.serve(plan.server_procs, cpus=plan.server_cpus) as t
+    ):
         references = {}
         if not t.concbench:  # no reference of its own: fetch what this server answers, once per params
             for c in plan.cells:
@@ -360,6 +365,8 @@ def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]
             "values_per_round": rounds.VALUES[plan.mode],
             "values_per_round_max": rounds.MAX_VALUES,
             "seed": plan.seed,
+            "server_cpus": sorted(plan.server_cpus),
+            "cells_cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [],
             "cells": {c.id: c.params for c in plan.cells},
         },
         "rounds": [],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -79,10 +80,12 @@ def connect(url: str) -> Target:
 
 
 @contextlib.contextmanager
-def serve(procs: int = 1, ready_timeout: float = 30) -> Iterator[Target]:
-    """Start the mock server in its own process, wait until it answers, stop it on the way out."""
+def serve(procs: int = 1, ready_timeout: float = 30, cpus: frozenset[int] = frozenset()) -> Iterator[Target]:
+    """Start the mock server in its own process, wait until it answers, stop it on the way out.
+    `cpus`: pin it (and its processes) to these CPUs."""
     cmd = [sys.executable, "-m", "concbench.servers.mockhttp", "--procs", str(procs)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, preexec_fn=pin)
     try:
         info = json.loads(proc.stdout.readline() or "{}")
         if "url" not in info:

@@ -4,6 +4,15 @@ Each of M files: write S bytes derived from its number (optionally `fsync`), rea
 the file; the result is the SHA-256 of what was read back, so the digest covers the bytes that
 really went through the file system. The directory is a fresh one the runner makes for the cell
 and removes afterwards, whatever happens to the cell.
+
+The same for every model, so that only the model differs:
+- timed: per file, open, write, (flush + fsync), close, read back, hash, delete, plus however the
+  model schedules that. The hash is computed where the data was read (`read_back`): in the worker
+  thread, process or interpreter that read the file, never on an event loop or the calling thread
+  (except in sync, which has only the one); at most `workers` files are in progress at once.
+- not timed: building the files' bytes (`prepare`, in each model's setup, or in each pool worker's
+  initializer), the reference digests, starting pools, loops and interpreters, and the check of
+  every call's digests against the reference.
 """
 
 import hashlib
@@ -43,20 +52,40 @@ class Params:
         return body(i, self.size)
 
 
+_PAYLOADS: dict[Params, tuple[bytes, ...]] = {}  # per process: what `prepare` built
+
+
+def prepare(p: Params) -> None:
+    """Build every file's bytes in this process, once, before the clock (setup, pool initializer)."""
+    if p not in _PAYLOADS:
+        _PAYLOADS[p] = tuple(p.data(i) for i in range(p.files))
+
+
+def payload(p: Params, i: int) -> bytes:
+    """File i's bytes as `prepare` built them; a KeyError if it did not, rather than build them timed."""
+    return _PAYLOADS[p][i]
+
+
+def read_back(path: Path) -> str:
+    """Read the file and hash what came back, in the thread that read it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def one_file(p: Params, i: int) -> str:
     """Write file i, read it back, delete it: the digest of what came back."""
     path = p.path(i)
     with path.open("wb") as f:
-        f.write(p.data(i))
+        f.write(payload(p, i))
         if p.fsync:
             f.flush()
             os.fsync(f.fileno())
-    data = path.read_bytes()
+    digest = read_back(path)
     path.unlink()
-    return hashlib.sha256(data).hexdigest()
+    return digest
 
 
 def share(p: Params, indices: list[int]) -> list[str]:
+    """One worker's share of the files, in one task (freethreading, subinterpreters, multiprocessing)."""
     return [one_file(p, i) for i in indices]
 
 
