@@ -3,6 +3,7 @@
 import csv
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -250,3 +251,22 @@ def test_few_in_flight_is_client_bound_only_when_the_server_had_cpu_to_spare(fac
     assert _machine_bound(row, Context(target=0.05)) == ""
     row.cpu_s, row.server_cpu_s = 0.1, 0.09
     assert _machine_bound(row, Context(target=0.05)).startswith("machine-bound: client and server used 1.9")
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="pinning needs 2 CPUs")
+def test_server_cpus_pin_the_server_and_leave_the_rest_to_the_cells(concbench, tmp_path):
+    cpus = sorted(os.sched_getaffinity(0))
+    out = tmp_path / "pinned"
+    args = ("run", "--workload", "http_fanout", "--model", "threads", "--param", "requests=8")
+    args += ("--param", "concurrency=4", "--budget", "20s", "--server-cpus", str(cpus[-1]))
+    proc = concbench(*args, "--out", str(out), timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    params = json.loads((out / "manifest.json").read_text())["params"]
+    assert params["server_cpus"] == [cpus[-1]] and params["cells_cpus"] == cpus[:-1]
+    with (out / "results.csv").open() as f:
+        assert {r["cores"] for r in csv.DictReader(f)} == {str(len(cpus) - 1)}, "cells know their cores"
+    every = ",".join(map(str, cpus))
+    proc = concbench("run", "--server-cpus", every, "--out", str(tmp_path / "x"), timeout=120)
+    assert proc.returncode == 2 and "must leave some" in proc.stderr and "Traceback" not in proc.stderr
+    proc = concbench("run", "--server-cpus", "x", "--out", str(tmp_path / "y"), timeout=120)
+    assert proc.returncode == 2 and "--server-cpus" in proc.stderr
