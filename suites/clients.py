@@ -180,3 +180,35 @@ def on_worker(main: Callable[..., Awaitable[Any]], *args: Any) -> Any:
     """Run `main(get, *args)` on this pool worker's loop (after `start_worker`)."""
     assert _worker is not None, "start_worker() runs first, as the pool's initializer"
     return _worker.run(main, *args)
+
+
+def accelerators() -> str:
+    """Which of aiohttp's compiled speed-ups this interpreter loaded, C or pure Python each (inside a
+    subinterpreter aiohttp and yarl fall back to pure Python without a word)."""
+    import aiohttp.http_parser as parser
+    import multidict
+    import yarl._quoting as quoting
+
+    def kind(compiled: bool) -> str:
+        return "C" if compiled else "pure Python"
+
+    return ", ".join(
+        (
+            f"parser {kind(parser.HttpResponseParser is not parser.HttpResponseParserPy)}",
+            f"yarl {kind(quoting._Quoter.__module__.endswith('_c'))}",
+            f"multidict {kind(not multidict.MultiDict.__module__.endswith('_py'))}",
+        )
+    )
+
+
+def accelerators_in(model: str) -> str:
+    """`accelerators()` where the model's client runs: a fresh subinterpreter for subinterpreters."""
+    if model != "subinterpreters":
+        return accelerators()
+    from concurrent import interpreters
+
+    interp = interpreters.create()
+    try:
+        return interp.call(accelerators)
+    finally:
+        interp.close()

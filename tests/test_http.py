@@ -187,18 +187,24 @@ def test_server_command_serves_until_ctrl_c():
 
 
 @pytest.mark.skipif(sys.version_info < (3, 14), reason="concurrent.interpreters is new in 3.14")
-def test_subinterpreters_client_label_is_true():
-    """aiohttp imports in a subinterpreter but runs its pure-Python parser there: the label says so."""
-    from concurrent import interpreters
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="subinterpreters: 3.14+")
+def test_the_client_column_says_which_accelerators_ran(concbench, tmp_path):
+    """aiohttp imports in a subinterpreter but runs its pure-Python parser and yarl there: measured
+    per cell where the client runs, and written in the client column."""
+    from concbench.suites.clients import accelerators, accelerators_in
 
-    from concbench.registry import WORKLOADS
-
-    assert "pure-Python parser" in WORKLOADS["http_fanout"].variants["subinterpreters"][0].client
-    interp = interpreters.create()
-    try:
-        interp.exec("import aiohttp.http_parser as h; assert h.HttpResponseParser is h.HttpResponseParserPy")
-    finally:
-        interp.close()
+    assert accelerators().startswith("parser C, yarl C")
+    assert accelerators_in("subinterpreters").startswith("parser pure Python, yarl pure Python")
+    out = tmp_path / "accel"
+    args = ("run", "--workload", "http_fanout", "--model", "subinterpreters", "--model", "asyncio")
+    args += ("--param", "requests=8", "--param", "concurrency=4", "--budget", "30s", "--out", str(out))
+    proc = concbench(*args, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    with (out / "results.csv").open() as f:
+        clients = {(r["model"], r["variant"]): r["client"] for r in csv.DictReader(f)}
+    assert "[parser pure Python" in clients[("subinterpreters", "default")]
+    assert "[parser C" in clients[("asyncio", "default")]
+    assert "[" not in clients[("sync", "default")], "urllib3 has nothing to report"
 
 
 def test_uvloop_variant_is_na_without_uvloop(facts):

@@ -58,6 +58,7 @@ class Spec:
     scratch: str = ""
     heartbeat: str = ""
     round: int = 0
+    probe_client: bool = False  # record which of the client's C accelerators are active
 
 
 def command(python: str, spec: Spec, out: str, values: int, monkey_patch: bool) -> list[str]:
@@ -134,6 +135,10 @@ def main() -> None:
     expected = spec.reference or digest(workload.reference(p))
     EXTRA["reference_s"] = time.perf_counter() - t0
     beat = heartbeat.AROUND.get(spec.heartbeat, contextlib.nullcontext) if spec.heartbeat else None
+    if spec.probe_client:  # aiohttp: its C parser, yarl and multidict, or their pure-Python fallbacks
+        from concbench.suites.clients import accelerators_in
+
+        EXTRA["client_accel"] = accelerators_in(spec.model)
     if hasattr(model, "alive"):  # spawn: memory per live unit, measured once per worker, not timed
         EXTRA.update(workload.memory_per_unit(model.alive, p.n_alive))
     with model.setup(p) as run:

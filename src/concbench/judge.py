@@ -120,6 +120,8 @@ def _measured(ev: Evidence) -> Row:
     row.mp_start_method = runs[0]["mp_start_method"]
     row.reference_s = statistics.fmean(m.get("reference_s", 0.0) for m in runs)
     row.digest_ok = True  # every value was checked in the worker; a mismatch fails the cell
+    if accel := runs[0].get("client_accel"):
+        row.client = f"{row.client} [{accel}]"
     if "lat_p50_ms" in runs[0]:
         for col in ("lat_p50_ms", "lat_p90_ms", "lat_p99_ms"):
             setattr(row, col, statistics.fmean(m[col] for m in runs))

@@ -33,7 +33,7 @@ from concbench import __version__, fio, machine, rounds, target
 from concbench.cell import Spec, command
 from concbench.judge import Context, Evidence, judge
 from concbench.pythons import Facts
-from concbench.registry import DEFAULT, MODELS, WORKLOADS, Cell, baseline_params, unavailable
+from concbench.registry import DEFAULT, MODELS, WORKLOADS, Cell, baseline_params, unavailable, variant
 from concbench.results import TARGETS, Row, base_row, write_csv, write_manifest
 from concbench.target import Target
 from concbench.verify import server_counts
@@ -137,6 +137,7 @@ def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, s
         scratch=scratch,
         heartbeat=model.heartbeat if WORKLOADS[cell.workload].heartbeat else "",
         round=round_no,
+        probe_client="aiohttp" in variant(cell).client,
     )
     call_s = ev.bench.mean() if ev.bench else None
     argv = command(facts.executable, spec, str(out), rounds.values(plan.mode, call_s), model.monkey_patch)

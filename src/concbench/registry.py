@@ -156,7 +156,7 @@ WORKLOADS: dict[str, Workload] = {
                     Variant("httpx", ("httpx",), "httpx, a loop per thread"),
                 ),
                 "subinterpreters": (
-                    Variant(imports=("aiohttp",), client="aiohttp (pure-Python parser in subinterpreters)"),
+                    Variant(imports=("aiohttp",), client="aiohttp"),
                     Variant("httpx", ("httpx",), "httpx"),
                 ),
                 "multiprocessing": (
@@ -246,7 +246,7 @@ WORKLOADS: dict[str, Workload] = {
                     Variant(imports=("aiohttp",), client="aiohttp, a loop per thread, CPU inline"),
                 ),
                 "subinterpreters": (
-                    Variant(imports=("aiohttp",), client="aiohttp (pure-Python parser), CPU inline"),
+                    Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),
                 ),
                 "multiprocessing": (Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),),
             },

@@ -20,7 +20,7 @@ from concbench.heartbeat import LAGS
 
 HOOK = "concbench_usage"
 LATENCIES: list[float] = []  # seconds per request, filled by the cell's timed function (HTTP workloads)
-EXTRA: dict[str, float] = {}  # other per-process figures the cell measured (spawn: memory per unit)
+EXTRA: dict[str, float | str] = {}  # other per-process facts the cell measured (spawn: memory per unit)
 
 
 def gil_enabled() -> bool:
