@@ -7,21 +7,19 @@ each hold their worker briefly (so the pool must start a worker per task) and re
 until n different workers have reported in.
 """
 
+import importlib
 import os
 import time
-from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import Any
 
 HOLD_S = 0.02  # long enough that the n tasks cannot all be done by fewer workers
 TRIES = 50
 
 
-def who(touch: Callable[[int], Any] | None = None, hold_s: float = HOLD_S) -> tuple[int, int]:
-    """The worker this runs in: (process id, interpreter id), after calling `touch(0)` (which makes
-    the worker import the module that `touch` comes from, as the real tasks will)."""
-    if touch is not None:
-        touch(0)
+def who(module: str = "", hold_s: float = HOLD_S) -> tuple[int, int]:
+    """The worker this runs in: (process id, interpreter id), after importing `module` there."""
+    if module:
+        importlib.import_module(module)
     time.sleep(hold_s)
     try:
         from concurrent import interpreters
@@ -32,13 +30,13 @@ def who(touch: Callable[[int], Any] | None = None, hold_s: float = HOLD_S) -> tu
     return os.getpid(), interp
 
 
-def warm(pool: Executor, n: int, touch: Callable[[int], Any] | None = None) -> set[tuple[int, int]]:
-    """Start all n workers of `pool`, each having called `touch(0)` if given (a module-level
-    function of the workload: its module is then imported everywhere); returns who reported in
-    (n of them). Raises if they don't."""
+def warm(pool: Executor, n: int, module: str = "") -> set[tuple[int, int]]:
+    """Start all n workers of `pool`, each having imported `module` (the suite its tasks come from,
+    which they would otherwise import in the first timed call); returns who reported in (n of
+    them). Raises if they don't."""
     seen: set[tuple[int, int]] = set()
     for _ in range(TRIES):
-        seen |= {f.result() for f in [pool.submit(who, touch) for _ in range(n)]}
+        seen |= {f.result() for f in [pool.submit(who, module) for _ in range(n)]}
         if len(seen) >= n:
             return seen
     raise RuntimeError(f"only {len(seen)} of {n} pool workers started")

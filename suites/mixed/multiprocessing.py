@@ -1,7 +1,9 @@
 """multiprocessing: W processes (`ProcessPoolExecutor`), each running an asyncio
 loop with aiohttp over its share of the items and of C, the CPU part inline on its own loop.
 
-Each worker's loop and client are made by the pool initializer and kept between calls.
+Warm before the clock: every process is started and has imported this suite (`warm`); its
+initializer made its loop and client (kept between calls) and opened as many keep-alive connections
+as any share's limit, since any share may land on any process, on a path the server does not count.
 """
 
 from collections.abc import Iterator
@@ -11,6 +13,7 @@ from itertools import repeat
 
 from ..clients import on_worker, start_worker
 from ..partition import concat
+from ..pools import warm
 from .workload import Params, Run, pipeline
 
 
@@ -21,4 +24,5 @@ def setup(p: Params) -> Iterator[Run]:
     with ProcessPoolExecutor(
         len(shares), initializer=start_worker, initargs=(p.origin, "default", max(limits))
     ) as pool:
+        warm(pool, len(shares), pipeline.__module__)
         yield lambda: concat(list(pool.map(on_worker, repeat(pipeline), repeat(p), indices, limits)))

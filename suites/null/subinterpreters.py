@@ -11,5 +11,5 @@ from .workload import Params, Run, nothing
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
     with InterpreterPoolExecutor(p.workers) as pool:
-        warm(pool, p.workers, nothing)  # every worker started, this suite imported in each
+        warm(pool, p.workers, nothing.__module__)  # every worker started, this suite imported
         yield lambda: list(pool.map(nothing, range(p.workers)))
