@@ -78,3 +78,32 @@ def test_sees_a_busy_greenlet(facts):
     out = subprocess.run([sys.executable, "-c", GEVENT], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert float(out.stdout) >= 0.09
+
+
+@pytest.mark.parametrize("model", ["multiprocessing", "subinterpreters"])
+def test_workers_with_their_own_loops_send_their_lag_back(model, http_server):
+    """mixed: a loop per process or interpreter, CPU inline; the lag is measured on those loops and
+    comes back to the cell (a thread in the parent would see nothing of a blocked worker loop)."""
+    import importlib
+
+    if model == "subinterpreters" and sys.version_info < (3, 14):
+        pytest.skip("subinterpreters: 3.14+")
+    from concbench.suites.mixed.workload import Params
+
+    module = importlib.import_module(f"concbench.suites.mixed.{model}")
+    assert module.HEARTBEAT == "own", "the cell must not add a parent-thread heartbeat"
+    run = http_server.new_run()
+    p = Params(requests=8, concurrency=4, latency_ms=5, span=2000, workers=2, url=http_server.base(run))
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d, module.setup(Params(**{**p.__dict__, "dir": d})) as call:
+        LAGS.clear()
+        call()
+        assert LAGS, "the workers' lags came back"
+        assert max(LAGS) >= 0.001, "a transform of ~10 ms inline blocks its worker's loop"
+
+
+def test_take_worst_keeps_the_worst_workers_lags():
+    LAGS.clear()
+    heartbeat.take_worst([[0.001] * 100, [0.001] * 98 + [0.05, 0.05], []])
+    assert len(LAGS) == 100 and max(LAGS) == 0.05

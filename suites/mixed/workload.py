@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from concbench import heartbeat
 from concbench.servers.content import document
 
 from ..clients import AsyncGet, Get, Response, gather_limited, origin_of
 from ..cpu_bound.workload import BASE, count_primes
-from ..partition import with_limits
+from ..partition import concat, with_limits
 
 QUICK = [{"requests": 30, "concurrency": 10, "latency_ms": 40, "span": 100}]  # ~0.6 ms of CPU an item
 FULL = [{"requests": 300, "concurrency": 50, "latency_ms": 10, "span": 500}]
@@ -94,6 +95,24 @@ async def item_offloaded(get: AsyncGet, p: Params, i: int) -> str:
 async def pipeline(get: AsyncGet, p: Params, indices: Sequence[int], limit: int) -> list[str]:
     """The items `indices` on one loop, CPU inline, at most `limit` in flight."""
     return await gather_limited(lambda i: item_inline(get, p, i), indices, limit)
+
+
+async def pipeline_beating(
+    get: AsyncGet, p: Params, indices: Sequence[int], limit: int
+) -> tuple[list[str], list[float]]:
+    """`pipeline` with a heartbeat on this worker's own loop: (results, this loop's lags), for the
+    models that run a loop per thread, interpreter or process (their lag is measured where the work
+    runs; a thread in the parent would see nothing of a blocked worker loop)."""
+    lags: list[float] = []
+    async with heartbeat.on_asyncio(lags):
+        results = await pipeline(get, p, indices, limit)
+    return results, lags
+
+
+def joined(parts: Sequence[tuple[list[str], list[float]]]) -> list[str]:
+    """The results of `pipeline_beating` from every worker in item order; the worst worker's lags kept."""
+    heartbeat.take_worst([lags for _, lags in parts])
+    return concat(results for results, _ in parts)
 
 
 def verifiable(results: list[str]) -> list[str]:
