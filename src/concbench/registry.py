@@ -245,9 +245,7 @@ WORKLOADS: dict[str, Workload] = {
                 "freethreading": (
                     Variant(imports=("aiohttp",), client="aiohttp, a loop per thread, CPU inline"),
                 ),
-                "subinterpreters": (
-                    Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),
-                ),
+                "subinterpreters": (Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),),
                 "multiprocessing": (Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),),
             },
             ideal_s=mixed.ideal_s,
