@@ -97,3 +97,10 @@ def test_every_point_of_a_sweep_is_paired_with_the_one_sync_baseline(facts, tmp_
     threads = [k for k in matrix.evidence if k[1].model == "threads"]
     assert {k[1].params["concurrency"] for k in threads} == {5, 50}
     assert all(matrix.base(k) is sync for k in threads)
+
+
+def test_full_only_variants_stay_out_of_the_quick_matrix():
+    quick = cells(["mixed"], ["sync", "threads"], full=False, workers=2)
+    full = cells(["mixed"], ["sync", "threads"], full=True, workers=2)
+    assert {c.variant for c in quick} == {"default"}
+    assert {c.variant for c in full} == {"default", "httpx"}, "mixed has the same client (httpx) everywhere"

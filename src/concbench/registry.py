@@ -45,6 +45,7 @@ class Variant:
     name: str = DEFAULT
     imports: tuple[str, ...] = ()
     client: str = ""  # the library doing the I/O, so the report can tell it from the model
+    quick: bool = True  # in the quick matrix too (False: --full only, to keep quick in its budget)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ MODELS: dict[str, Model] = {
 }
 
 _ONE = (Variant(),)
+_MIXED_HTTPX = Variant("httpx", ("httpx",), "httpx", quick=False)  # the same client on every model (full)
 _BLOCKING = (Variant(imports=("urllib3",), client="urllib3"), Variant("httpx", ("httpx",), "httpx"))
 
 WORKLOADS: dict[str, Workload] = {
@@ -227,8 +229,8 @@ WORKLOADS: dict[str, Workload] = {
             quick=mixed.QUICK,
             full=mixed.FULL,
             variants={
-                "sync": (Variant(client="urllib3"),),
-                "threads": (Variant(client="urllib3"),),
+                "sync": (Variant(client="urllib3"), _MIXED_HTTPX),
+                "threads": (Variant(client="urllib3"), _MIXED_HTTPX),
                 "asyncio": (
                     Variant("naive", ("aiohttp",), "aiohttp, CPU on the loop"),
                     Variant("offloaded", ("aiohttp",), "aiohttp, CPU in asyncio.to_thread"),
@@ -241,12 +243,19 @@ WORKLOADS: dict[str, Workload] = {
                         "h11 over trio streams (a hand-written pool), CPU in to_thread",
                     ),
                 ),
-                "gevent": (Variant(client="urllib3, CPU on the hub"),),
+                "gevent": (Variant(client="urllib3, CPU on the hub"), _MIXED_HTTPX),
                 "freethreading": (
                     Variant(imports=("aiohttp",), client="aiohttp, a loop per thread, CPU inline"),
+                    _MIXED_HTTPX,
                 ),
-                "subinterpreters": (Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),),
-                "multiprocessing": (Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),),
+                "subinterpreters": (
+                    Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),
+                    _MIXED_HTTPX,
+                ),
+                "multiprocessing": (
+                    Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),
+                    _MIXED_HTTPX,
+                ),
             },
             ideal_s=mixed.ideal_s,
             bound="latency",
@@ -315,6 +324,8 @@ def cells(
                 for m in models:
                     own = {**params, **{k: vs[0] for k, vs in swept.items() if k in MODELS[m].ignores}}
                     for v in wl.variants.get(m, ()):
+                        if not (full or v.quick):
+                            continue
                         cell = Cell(w, m, v.name, own)
                         out.setdefault((w, m, v.name, cell.params_json), cell)
     return list(out.values())
