@@ -5,7 +5,8 @@ import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .workload import Params, Run, unit
+from ._unit import unit
+from .workload import Params, Run
 
 
 async def one(i: int) -> int:

@@ -6,7 +6,8 @@ from contextlib import contextmanager
 import gevent
 from gevent.event import Event
 
-from .workload import Params, Run, unit
+from ._unit import unit
+from .workload import Params, Run
 
 
 def start_join(n: int) -> list[int]:

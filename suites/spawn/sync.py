@@ -3,7 +3,8 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .workload import Params, Run, unit
+from ._unit import unit
+from .workload import Params, Run
 
 
 @contextmanager

@@ -1,10 +1,12 @@
-"""threads: one `threading.Thread` started and joined per unit; memory: threads blocked on an Event."""
+"""threads: one `threading.Thread` started and joined per unit. A thread has no return value: each
+writes its result into its own slot of a list. Memory: threads blocked on an Event."""
 
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .workload import Params, Run, unit
+from ._unit import unit
+from .workload import Params, Run
 
 
 def start_join(n: int) -> list[int]:

@@ -1,7 +1,8 @@
-"""Params, the unit of work and the measurements of the spawn-cost workload.
+"""Params and the measurements of the spawn-cost workload; the unit itself is in `_unit`.
 
 Timed: `n` units started and joined one after another (a thread, a task, a greenlet, an
-interpreter, a process...); each unit reports its number, so the results prove every unit ran.
+interpreter, a process...); each unit reports its number back through its model's own channel (a
+return value, a pipe), so the results prove every unit ran.
 Not timed, once per worker process: memory per live unit, the growth of the proportional set size
 (PSS: shared pages split fairly, children included) with `alive` units blocked at once.
 Threads, tasks and greenlets are cheap, so they get `units`/`alive`; interpreters and processes get
@@ -39,11 +40,6 @@ class Params:
         return self.heavy_alive if self.model in HEAVY else self.alive
 
 
-def unit(i: int) -> int:
-    """What every unit does: report its number."""
-    return i
-
-
 def reference(p: Params) -> list[int]:
     return list(range(p.n))
 
@@ -53,18 +49,14 @@ def units(params: dict[str, int], model: str) -> int:
     return Params(**params, model=model).n
 
 
-def block(ready, release) -> None:
-    """A unit kept alive for the memory measurement: says it runs, then waits to be released."""
-    ready.release()
-    release.wait()
-
-
 def memory_per_unit(alive: Alive, n: int) -> dict[str, float]:
-    """PSS growth per unit with `n` units alive at once, in KiB."""
-    from concbench.usage import (
-        tree_pss,
-    )  # here, not at the top: units import this module, in subinterpreters too
+    """PSS growth per unit with `n` units alive at once, in KiB. One unit is brought up and released
+    first, so what a model starts once and keeps (the forkserver, the resource tracker: processes
+    too) is not charged to the units."""
+    from concbench.usage import tree_pss  # here: the registry imports this module, psutil is the cell's
 
+    with alive(1):
+        pass
     before = tree_pss()
     with alive(n):
         during = tree_pss()
