@@ -149,7 +149,7 @@ def test_cell_can_be_run_by_hand_with_pyperf_options(tmp_path):
     out = tmp_path / "x.json"
     cell = {"workload": "cpu_bound", "model": "threads", "variant": "default", "name": "by-hand"}
     cell["params"] = {"tasks": 2, "span": 100, "workers": 2}
-    argv = [sys.executable, "-m", "concbench.cell", "--cell", json.dumps(cell)]
+    argv = [sys.executable, "-m", "concbench.worker", "--cell", json.dumps(cell)]
     argv += ["--debug-single-value", "-o", str(out)]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -15,53 +15,57 @@ from concbench.suites.spawn.workload import Params, reference
 
 HARNESS = {"pyperf", "psutil", "concbench.cell", "concbench.suites.spawn.workload"}
 
-# A parent run with -m whose main module imports the cell worker (as `python -m concbench.cell` is):
-# a spawn or forkserver child would re-import it, as __mp_main__, with pyperf and psutil. With
-# "bare", the same parent without the cell: what a unit loads when there is no harness to load.
+# A parent run with -m whose main imports the cell (as `python -m concbench.worker` does), either as a
+# package's __main__ (the worker's own shape) or as a plain module (the control: multiprocessing then
+# re-runs it in every spawn or forkserver child, as __mp_main__, with pyperf and psutil). With "bare",
+# the same parent without the cell: what a unit loads when there is no harness to load.
 PARENT = dedent(
     """
     import json, multiprocessing, sys
-    if sys.argv[3] == "cell":
+    if sys.argv[2] == "cell":
         import concbench.cell  # noqa: F401
     from concbench.suites.spawn import _unit
     from concbench.suites.spawn.multiprocessing import context, start_join
 
     if __name__ == "__main__":
-        method, how, _ = sys.argv[1:]
-        if how == "model":
-            (mods,) = start_join(context(method), 1, _unit.modules)
-        else:  # multiprocessing's defaults, without the model's care: the control
-            ctx = multiprocessing.get_context(method)
-            recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_unit.reply, args=(send, _unit.modules, 0))
-            proc.start()
-            mods = recv.recv()
-            proc.join()
+        method = sys.argv[1]
+        (mods,) = start_join(context(method), 1, _unit.modules)
         print(json.dumps(mods))
     """
 )
 
 
-def child_modules(tmp_path, method: str, how: str, main: str = "cell") -> set[str]:
-    (tmp_path / "cellmain.py").write_text(PARENT)
-    argv = [sys.executable, "-m", "cellmain", method, how, main]
+def child_modules(tmp_path, method: str, main: str = "cell", entry: str = "package") -> set[str]:
+    """The modules a unit's child process has, started by the spawn model from such a parent."""
+    (tmp_path / "cellpkg").mkdir(exist_ok=True)
+    (tmp_path / "cellpkg" / "__init__.py").write_text("")
+    (tmp_path / "cellpkg" / "__main__.py").write_text(PARENT)
+    (tmp_path / "cellmod.py").write_text(PARENT)
+    argv = [sys.executable, "-m", "cellpkg" if entry == "package" else "cellmod", method, main]
     proc = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return set(json.loads(proc.stdout))
 
 
+def test_the_worker_is_a_package_main():
+    from concbench.cell import Spec, command
+
+    argv = command("python", Spec("spawn", "sync", "default", {}, "x"), "out.json", 1, False)
+    assert argv[1:3] == ["-m", "concbench.worker"]
+
+
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
 def test_a_spawned_unit_imports_none_of_the_harness(tmp_path, method):
-    mods = child_modules(tmp_path, method, "model")
+    mods = child_modules(tmp_path, method)
     assert not mods & HARNESS, sorted(mods & HARNESS)
     assert _unit.__name__ in mods  # the unit's own module was imported
-    assert mods == child_modules(tmp_path, method, "model", "bare"), "as if there were no harness"
+    assert mods == child_modules(tmp_path, method, "bare"), "as if there were no harness"
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
-def test_the_control_child_does_reimport_the_parents_main(tmp_path, method):
-    """The parent above is the cell's situation: left alone, multiprocessing re-runs its main."""
-    assert {"pyperf", "psutil", "concbench.cell"} <= child_modules(tmp_path, method, "plain")
+def test_the_control_a_plain_module_main_is_re_imported_in_every_child(tmp_path, method):
+    """Why the worker is a package's __main__: from a plain module, each child re-runs it."""
+    assert {"pyperf", "psutil", "concbench.cell"} <= child_modules(tmp_path, method, entry="module")
 
 
 def test_a_subinterpreter_unit_imports_none_of_the_harness():

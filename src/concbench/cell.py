@@ -1,7 +1,7 @@
 """Run one cell under pyperf: the single worker entry point for every workload and model.
 
-    python -m concbench.cell --cell JSON -o OUT.json [pyperf options]   (by hand: pyperf's manager)
-    python -m concbench.cell --worker --cell JSON -o OUT.json ...        (what the orchestrator starts)
+    python -m concbench.worker --cell JSON -o OUT.json [pyperf options]   (by hand: pyperf's manager)
+    python -m concbench.worker --worker --cell JSON -o OUT.json ...        (what the orchestrator starts)
 
 The orchestrator starts one pyperf worker per cell and round (`command()`); it imports the model,
 calls its `setup(params)` (pools, loops, interpreters: not timed), then pyperf times `run()` for one
@@ -10,33 +10,23 @@ mismatch kills the worker, so a failed cell has no timing. Nothing here imports 
 workload and its clients): a worker imports only its own workload and model.
 """
 
-import sys
+import argparse
+import contextlib
+import dataclasses
+import importlib
+import json
+import multiprocessing
+import sysconfig
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
 
-# Before anything else is imported: importing gevent can switch the GIL on, and gevent must patch first.
-GIL_AT_START = getattr(sys, "_is_gil_enabled", lambda: True)()
+import pyperf
 
-if "--worker" in sys.argv and "--monkey-patch" in sys.argv:
-    from gevent import monkey  # first thing in a gevent worker, as gevent requires
-
-    monkey.patch_all()
-
-import argparse  # noqa: E402
-import contextlib  # noqa: E402
-import dataclasses  # noqa: E402
-import importlib  # noqa: E402
-import json  # noqa: E402
-import multiprocessing  # noqa: E402
-import sysconfig  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from types import ModuleType  # noqa: E402
-
-import pyperf  # noqa: E402
-
-from concbench import heartbeat  # noqa: E402
-from concbench.usage import EXTRA, HOOK, LATENCIES  # noqa: E402
-from concbench.verify import check, digest  # noqa: E402
+from concbench import heartbeat
+from concbench.usage import EXTRA, HOOK, LATENCIES
+from concbench.verify import check, digest
 
 
 @dataclass(frozen=True)
@@ -65,7 +55,7 @@ def command(python: str, spec: Spec, out: str, values: int, monkey_patch: bool) 
     """The argv of one pyperf worker process for `spec`: one warmup, then `values` timed calls,
     its run written to `out`. The orchestrator starts workers itself (one per cell and round), so
     there is no pyperf manager process in between."""
-    argv = [python, "-m", "concbench.cell", "--worker", "--worker-task=0", "--loops", "1"]
+    argv = [python, "-m", "concbench.worker", "--worker", "--worker-task=0", "--loops", "1"]
     argv += ["--warmups", "1", "--values", str(values), "--hook", HOOK, "-o", out]
     argv += ["--cell", json.dumps(dataclasses.asdict(spec), separators=(",", ":"))]
     return argv + (["--monkey-patch"] if monkey_patch else [])
@@ -101,7 +91,8 @@ def timed(
     return time_func
 
 
-def main() -> None:
+def main(gil_at_start: bool) -> None:
+    """The worker (`concbench.worker` runs it, after gevent's patches where a cell needs them)."""
     runner = pyperf.Runner(loops=1, add_cmdline_args=_forward)
     runner.argparser.add_argument("--cell", required=True, help="the cell as JSON (see Spec)")
     runner.argparser.add_argument("--monkey-patch", action="store_true", help="gevent: patch_all() first")
@@ -116,7 +107,7 @@ def main() -> None:
             "concbench_params": params,
             "concbench_round": spec.round,
             "gil_disabled_build": int(bool(sysconfig.get_config_var("Py_GIL_DISABLED"))),
-            "gil_enabled_before": int(GIL_AT_START),
+            "gil_enabled_before": int(gil_at_start),
             "mp_start_method": multiprocessing.get_start_method(),
         }
     )
@@ -145,7 +136,3 @@ def main() -> None:
         EXTRA.update(workload.memory_per_unit(model.alive, p.n_alive))
     with model.setup(p) as run:
         runner.bench_time_func(spec.name, timed(run, expected, workload, beat or contextlib.nullcontext))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,8 +1,8 @@
 """Which cells exist and what each needs, as data.
 
 Nothing here imports a model: gevent patches the world on import, so model modules are loaded only
-inside their own worker process (`concbench.cell`). `concbench list` and every n/a reason come from
-this table plus the probed facts of an interpreter (`concbench.pythons`).
+inside their own worker process (`python -m concbench.worker`). `concbench list` and every n/a
+reason come from this table plus the probed facts of an interpreter (`concbench.pythons`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,15 @@
+"""`python -m concbench.worker --cell JSON -o OUT.json [pyperf options]`: one cell's pyperf worker."""
+
+import sys
+
+# Before anything else is imported: importing gevent can switch the GIL on, and gevent must patch first.
+GIL_AT_START = getattr(sys, "_is_gil_enabled", lambda: True)()
+
+if "--worker" in sys.argv and "--monkey-patch" in sys.argv:
+    from gevent import monkey  # first thing in a gevent worker, as gevent requires
+
+    monkey.patch_all()
+
+from concbench.cell import main  # noqa: E402
+
+main(GIL_AT_START)
