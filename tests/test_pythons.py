@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -57,6 +58,14 @@ def test_environment_is_built_cached_and_rebuilt_when_deps_change(tmp_path, env_
     marker = envs.env_dir(sys.executable, root, "me") / ".concbench-ok"
     stamp = marker.stat().st_mtime_ns
     assert envs.ensure(sys.executable, root, "me") == exe and marker.stat().st_mtime_ns == stamp, "cached"
+    where = [exe, "-c", "import fakebench; print(fakebench.HELLO, fakebench.__file__)"]
+    hello, path = subprocess.run(where, capture_output=True, text=True, timeout=60).stdout.split()
+    assert hello == "1" and Path(path).is_relative_to(env_cache), "installed, not editable"
+    (root / "fakebench.py").write_text("HELLO = 2\n")
+    assert envs.ensure(sys.executable, root, "me") == exe
+    assert subprocess.run(where, capture_output=True, text=True, timeout=60).stdout.split()[0] == "2", (
+        "reinstalled when the code changed"
+    )
     fake_project(root, dependencies='["fakebench-dependency-that-does-not-exist-here==0"]')
     with pytest.raises(envs.EnvError, match="failed"):
         envs.ensure(sys.executable, root, "me")  # a new key: rebuilt, and this one cannot be

@@ -1,7 +1,8 @@
 """One cached virtual environment per interpreter, with this checkout of concbench installed.
 
 The environment is keyed by the interpreter and by the project's `pyproject.toml`, so it is rebuilt
-when the dependencies change; the install is editable, so the suites' code is always the checkout's.
+when the dependencies change; the project is reinstalled (not editable) when its code changes, so
+the suites' code is always the checkout's.
 uv builds it when installed (fast), else `venv` + pip. Environments live in
 $CONCBENCH_ENVS (default ~/.cache/concbench/envs).
 """
@@ -49,36 +50,54 @@ def dependencies(root: Path, skip: tuple[str, ...]) -> list[str]:
     return [d for d in deps if re.split(r"[\s<>=!~;\[]", d, maxsplit=1)[0].lower() not in skip]
 
 
+def source_digest(root: Path) -> str:
+    """A digest of the project's code (every .py at the top and under src/, suites/, servers/), so an
+    environment is reinstalled when the code it measures changes."""
+    h = hashlib.sha256()
+    files = [
+        *root.glob("*.py"),
+        *(f for top in ("src", "suites", "servers") for f in (root / top).rglob("*.py")),
+    ]
+    for f in sorted(files):
+        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def _run(step: list[str], python: str, timeout_s: float) -> None:
+    try:
+        proc = subprocess.run(step, capture_output=True, text=True, timeout=timeout_s)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise EnvError(f"{step[0]}: {e}") from e
+    if proc.returncode != 0:
+        errors = [ln for ln in proc.stderr.splitlines() if "error" in ln.lower()] or proc.stderr.splitlines()
+        raise EnvError(f"building the environment for {python} failed: {(errors or ['?'])[-1][:200]}")
+
+
 def ensure(python: str, root: Path, label: str, skip: tuple[str, ...] = (), timeout_s: float = 900) -> str:
     """The environment's interpreter for `python`, built now unless a good one is cached.
 
-    `skip`: dependencies not to install (gevent on a free-threaded build, where importing it would
-    switch the GIL back on, so its cells are n/a anyway, and there is no wheel to install it from)."""
+    The dependencies are installed once per `pyproject.toml`; the project itself is installed as a
+    plain (not editable) package and reinstalled whenever its code changes: an editable install's
+    import hook runs in every new interpreter and process (it made a subinterpreter's start 2×
+    dearer). `skip`: dependencies not to install (gevent on a free-threaded build, where importing
+    it would switch the GIL back on, so its cells are n/a anyway, and there is no wheel for it)."""
     target = env_dir(python, root, label, skip)
-    exe = target / "bin" / "python"
-    if (target / ".concbench-ok").is_file() and exe.exists():
-        return str(exe)
-    shutil.rmtree(target, ignore_errors=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    exe, marker = target / "bin" / "python", target / ".concbench-ok"
     if uv := shutil.which("uv"):
-        steps = [[uv, "venv", "--python", python, str(target)], [uv, "pip", "install", "--python", str(exe)]]
+        install = [uv, "pip", "install", "--python", str(exe)]
+        create = [uv, "venv", "--python", python, str(target)]
     else:
-        steps = [[python, "-m", "venv", str(target)], [str(exe), "-m", "pip", "install", "--quiet"]]
-    if skip:  # the dependencies but those, then the project alone
-        deps = dependencies(root, skip)
-        install = [steps[1] + deps] if deps else []
-        steps = [steps[0], *install, [*steps[1], "--no-deps", "-e", str(root)]]
-    else:
-        steps[1] += ["-e", str(root)]
-    for step in steps:
-        try:
-            proc = subprocess.run(step, capture_output=True, text=True, timeout=timeout_s)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise EnvError(f"{step[0]}: {e}") from e
-        if proc.returncode != 0:
-            errors = [
-                ln for ln in proc.stderr.splitlines() if "error" in ln.lower()
-            ] or proc.stderr.splitlines()
-            raise EnvError(f"building the environment for {python} failed: {(errors or ['?'])[-1][:200]}")
-    (target / ".concbench-ok").write_text(concbench.__version__)
+        install = [str(exe), "-m", "pip", "install", "--quiet"]
+        create = [python, "-m", "venv", str(target)]
+    if not (marker.is_file() and exe.exists()):
+        shutil.rmtree(target, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _run(create, python, timeout_s)
+        if deps := dependencies(root, skip):
+            _run(install + deps, python, timeout_s)
+        marker.write_text("")
+    code = source_digest(root)
+    if marker.read_text() != code:
+        _run([*install, "--no-deps", "--force-reinstall", str(root)], python, timeout_s)
+        marker.write_text(code)
     return str(exe)
