@@ -234,6 +234,7 @@ WORKLOADS: dict[str, Workload] = {
                 "asyncio": (
                     Variant("naive", ("aiohttp",), "aiohttp, CPU on the loop"),
                     Variant("offloaded", ("aiohttp",), "aiohttp, CPU in asyncio.to_thread"),
+                    Variant("httpx", ("httpx",), "httpx, CPU in asyncio.to_thread", quick=False),
                 ),
                 "trio": (
                     Variant(imports=("httpx", "anyio"), client="httpx (trio backend), CPU in to_thread"),

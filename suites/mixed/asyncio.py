@@ -3,7 +3,8 @@
 - naive: the transform and the write run inside the coroutine, on the loop: while one item
   computes, no other request makes progress (the heartbeat task shows the loop blocked);
 - offloaded: `asyncio.to_thread` hands transform + write to the loop's default executor (sized to
-  the workers), so the loop keeps serving the network.
+  the workers), so the loop keeps serving the network;
+- httpx: offloaded, with httpx's AsyncClient instead of aiohttp (the client every model has).
 """
 
 from collections.abc import Iterator
@@ -24,6 +25,6 @@ async def main(get: AsyncGet, p: Params) -> list[str]:
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    with LoopWorker(p.origin, "default", p.concurrency) as worker:
+    with LoopWorker(p.origin, "httpx" if p.variant == "httpx" else "default", p.concurrency) as worker:
         worker.runner.get_loop().set_default_executor(ThreadPoolExecutor(p.workers))
         yield lambda: worker.run(main, p)
