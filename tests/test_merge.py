@@ -12,7 +12,7 @@ def two_runs(tmp_path_factory, concbench):
     """Two real runs of the null workload (one cell each), as two CI jobs would make."""
     base = tmp_path_factory.mktemp("merge")
     for name in ("a", "b"):
-        proc = concbench("run", "--workload", "null", "--out", str(base / name))
+        proc = concbench("run", "--workload", "null", "--model", "sync", "--out", str(base / name))
         assert proc.returncode == 0, proc.stderr[-2000:]
     return base / "a", base / "b"
 
