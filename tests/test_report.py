@@ -76,17 +76,17 @@ def test_blocking_the_loop(naive, offloaded, expected):
 
 def test_async_single_request_needs_concurrency_one():
     c1 = '{"concurrency":1,"requests":100,"workers":2}'
-    sync = cell("http_fanout", "sync", 1.0, params=c1)
-    assert (
-        verdict(claims.async_single_request, sync, cell("http_fanout", "asyncio", 1.05, params=c1))
-        == "supported"
+    sync = cell("http_fanout", "sync/httpx", 1.0, params=c1)
+    slow, fast = (cell("http_fanout", "asyncio/httpx", w, params=c1) for w in (1.05, 0.5))
+    assert verdict(claims.async_single_request, sync, slow) == "supported"
+    assert verdict(claims.async_single_request, sync, fast) == "contradicted"
+    other_clients = (
+        cell("http_fanout", "sync", 1.0, params=c1),
+        cell("http_fanout", "asyncio", 0.5, params=c1),
     )
-    assert (
-        verdict(claims.async_single_request, sync, cell("http_fanout", "asyncio", 0.5, params=c1))
-        == "contradicted"
-    )
+    assert verdict(claims.async_single_request, *other_clients) == claims.NOT_MEASURED, "same client only"
     c50 = '{"concurrency":50,"requests":100,"workers":2}'
-    v = claims.async_single_request(frame(sync, cell("http_fanout", "asyncio", 0.05, params=c50)))
+    v = claims.async_single_request(frame(sync, cell("http_fanout", "asyncio/httpx", 0.05, params=c50)))
     assert v.verdict == claims.NOT_MEASURED and "--sweep concurrency=1" in v.why
 
 

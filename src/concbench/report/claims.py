@@ -118,17 +118,17 @@ def blocking_the_loop(df: pd.DataFrame) -> Verdict:
 
 def async_single_request(df: pd.DataFrame) -> Verdict:
     """Supported when asyncio with one request in flight (concurrency=1) is not significantly (and
-    5 %) faster than sync; contradicted when it is. Needs an http_fanout cell at concurrency 1."""
+    5 %) faster than sync on the same client (httpx: `AsyncClient` against `Client`), so the model
+    is compared, not the library; contradicted when it is. Needs http_fanout at concurrency 1."""
     v = Verdict("Async is not faster for a single request")
     faster = []
-    for _, a in _cells(df, "http_fanout", "asyncio").iterrows():
-        sync = baseline(df, a)
-        if json.loads(a.params).get("concurrency") != 1 or sync is None:
+    for a, sync in _pair(df, "http_fanout", "asyncio/httpx", "sync/httpx"):
+        if json.loads(a.params).get("concurrency") != 1:
             continue
         per = a.wall_s / json.loads(a.params)["requests"]
         v.evidence.append(
             f"{_where(a)}: asyncio {seconds(a.wall_s)} ({seconds(per)} a request), "
-            f"sync {seconds(sync.wall_s)}"
+            f"sync {seconds(sync.wall_s)}, both on httpx"
         )
         if not _slower_or_same(a, sync) and a.wall_s < 0.95 * sync.wall_s:
             faster.append(_where(a))
@@ -136,7 +136,8 @@ def async_single_request(df: pd.DataFrame) -> Verdict:
         faster,
         "asyncio was significantly faster one request at a time",
         "one request at a time, the event loop only adds its own overhead",
-        "no http_fanout cell at concurrency=1 (with its sync cell): add `--sweep concurrency=1,10,100`",
+        "no http_fanout pair of asyncio and sync on httpx at concurrency=1: add "
+        "`--sweep concurrency=1,10,100`",
     )
 
 
