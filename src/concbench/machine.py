@@ -146,6 +146,15 @@ def reap_orphans(keep: set[int]) -> int:
     return reaped
 
 
+def thread_cpu_s(pid: int) -> float | None:
+    """The CPU time of every thread of `pid`, at nanosecond resolution (Linux schedstat), or None."""
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return sum(int((t / "schedstat").read_text().split()[0]) for t in tasks) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def settle_disk() -> dict:
     """Write back dirty pages, and drop the page cache where permitted (root, writable /proc/sys)."""
     os.sync()

@@ -72,15 +72,15 @@ class Server:
     references: dict[str, str]  # foreign servers: params JSON -> expected digest
 
     def cpu_s(self) -> float | None:
-        """CPU seconds the server's processes have used so far (None when it is not ours)."""
+        """CPU seconds the server's processes have used so far (None when it is not ours): from
+        each thread's `/proc/PID/task/TID/schedstat` (nanoseconds), else psutil's 10 ms ticks."""
         if not self.target.pid:
             return None
         total = 0.0
         with contextlib.suppress(psutil.Error):
             proc = psutil.Process(self.target.pid)
             for p in (proc, *proc.children(recursive=True)):
-                t = p.cpu_times()
-                total += t.user + t.system
+                total += machine.thread_cpu_s(p.pid) or sum(p.cpu_times()[:2])
         return total
 
     def demand_note(self, params: dict) -> str:
