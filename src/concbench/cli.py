@@ -90,7 +90,7 @@ def cpu_list(text: str) -> frozenset[int]:
     return frozenset(cpus)
 
 
-def pin_cells(server_cpus: frozenset[int], http_target: object) -> None:
+def pin_cells(server_cpus: frozenset[int], http_target: str | None) -> None:
     """Keep this process, and so every cell it starts, off the server's CPUs."""
     if not server_cpus:
         return
@@ -106,7 +106,9 @@ def pin_cells(server_cpus: frozenset[int], http_target: object) -> None:
 
 
 def cpu_count() -> int:
-    return getattr(os, "process_cpu_count", os.cpu_count)() or 1
+    """The CPUs this process may use (affinity counts, on 3.11 too)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else getattr(os, "process_cpu_count", os.cpu_count)() or 1
 
 
 def writable_out(path: Path) -> Path:
@@ -145,7 +147,7 @@ def configure_run(p: argparse.ArgumentParser) -> None:
     size = p.add_mutually_exclusive_group()
     size.add_argument("--quick", dest="mode", action="store_const", const="quick", help="(default)")
     size.add_argument("--full", dest="mode", action="store_const", const="full")
-    p.add_argument("--workers", type=positive_int, default=cpu_count(), help="default: the CPU count")
+    p.add_argument("--workers", type=positive_int, help="default: the CPUs the cells may use")
     p.add_argument(
         "--param",
         type=param,
@@ -274,12 +276,13 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     # null first (the harness's own cost, which later cells are judged against), sync first (speedups)
     workloads = ["null", *(w for w in (args.workload or WORKLOADS) if w != "null")]
     models = ["sync", *(m for m in (args.model or MODELS) if m != "sync")]
+    pin_cells(args.server_cpus, args.target)  # first: the cells' CPUs decide the default workers
     try:  # every check that can refuse the input comes before anything is written
         cells = registry.cells(
             workloads,
             models,
             full=args.mode == "full",
-            workers=args.workers,
+            workers=args.workers or cpu_count(),
             overrides=dict(args.param),
             sweeps=dict(args.sweep),
         )
@@ -288,7 +291,6 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(str(e)) from e
     if args.scratch and not args.scratch.is_dir():
         raise UsageError(f"--scratch {args.scratch}: not a directory")
-    pin_cells(args.server_cpus, http_target)
     if not args.python:
         for line in missing_pythons():
             console.print(line)

@@ -55,7 +55,9 @@ def version(dist: str) -> str | None:
 def facts(modules: list[str]) -> dict:
     with ThreadPoolExecutor(4) as pool:
         imports = dict(zip(modules, pool.map(check_import, modules), strict=True))
-    cpu_count = getattr(os, "process_cpu_count", os.cpu_count)()
+    # the CPUs this process may use (affinity: `taskset`, --server-cpus), on 3.11 too
+    affinity = getattr(os, "sched_getaffinity", None)
+    cpu_count = len(affinity(0)) if affinity else getattr(os, "process_cpu_count", os.cpu_count)()
     return {
         "executable": sys.executable,
         "implementation": sys.implementation.name,
