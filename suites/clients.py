@@ -222,3 +222,18 @@ def accelerators_in(model: str) -> str:
         return interp.call(accelerators)
     finally:
         interp.close()
+
+
+@asynccontextmanager
+async def trio_client(origin: str, variant: str, connections: int) -> AsyncIterator[AsyncGet]:
+    """trio's client, inside a trio run: httpx (its native trio backend) by default, or the h11 pool
+    over trio's own streams (variant `h11`)."""
+    if variant == "h11":
+        pool = H11Pool(origin)
+        try:
+            yield pool.get
+        finally:
+            await pool.aclose()
+    else:
+        async with async_client(origin, "httpx", connections) as get:
+            yield get

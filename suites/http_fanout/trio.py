@@ -6,27 +6,14 @@ the HTTP/1.1 state machine httpx itself runs on, without httpx's per-request ove
 lives for the whole cell (`triorun`) and keeps the connections open between calls.
 """
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import trio
 from anyio.from_thread import start_blocking_portal
 
-from ..clients import AsyncGet, H11Pool, async_client
+from ..clients import AsyncGet, trio_client
 from .workload import Fetched, Params, Run, afetch
-
-
-@asynccontextmanager
-async def client(p: Params) -> AsyncIterator[AsyncGet]:
-    if p.variant == "h11":
-        pool = H11Pool(p.origin)
-        try:
-            yield pool.get
-        finally:
-            await pool.aclose()
-    else:
-        async with async_client(p.origin, "httpx", p.concurrency) as get:
-            yield get
 
 
 async def fan_out(get: AsyncGet, p: Params) -> list[Fetched]:
@@ -47,6 +34,6 @@ async def fan_out(get: AsyncGet, p: Params) -> list[Fetched]:
 def setup(p: Params) -> Iterator[Run]:
     with (
         start_blocking_portal("trio") as portal,
-        portal.wrap_async_context_manager(client(p)) as get,
+        portal.wrap_async_context_manager(trio_client(p.origin, p.variant, p.concurrency)) as get,
     ):
         yield lambda: portal.call(fan_out, get, p)

@@ -5,15 +5,15 @@ Variants: default httpx (its trio backend); `h11`, h11 over trio streams (`clien
 run lives for the whole cell (`triorun`), so connections live across calls.
 """
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import trio
 from anyio.from_thread import start_blocking_portal
 
 from concbench import heartbeat
 
-from ..clients import AsyncGet, H11Pool, async_client
+from ..clients import AsyncGet, trio_client
 from .workload import Params, Run, process
 
 
@@ -32,23 +32,10 @@ async def main(get: AsyncGet, p: Params) -> list[str]:
     return results
 
 
-@asynccontextmanager
-async def client(p: Params) -> AsyncIterator[AsyncGet]:
-    if p.variant == "h11":
-        pool = H11Pool(p.origin)
-        try:
-            yield pool.get
-        finally:
-            await pool.aclose()
-    else:
-        async with async_client(p.origin, "httpx", p.concurrency) as get:
-            yield get
-
-
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
     with (
         start_blocking_portal("trio") as portal,
-        portal.wrap_async_context_manager(client(p)) as get,
+        portal.wrap_async_context_manager(trio_client(p.origin, p.variant, p.concurrency)) as get,
     ):
         yield lambda: portal.call(main, get, p)
