@@ -105,12 +105,6 @@ def pin_cells(server_cpus: frozenset[int], http_target: str | None) -> None:
     os.sched_setaffinity(0, allowed - server_cpus)
 
 
-def cpu_count() -> int:
-    """The CPUs this process may use (affinity counts, on 3.11 too)."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity else getattr(os, "process_cpu_count", os.cpu_count)() or 1
-
-
 def writable_out(path: Path) -> Path:
     """Create the output directory, or explain in one line why it can't be used."""
     if (path / "results.csv").exists():
@@ -271,7 +265,7 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
-    from concbench import orchestrate, plot, registry, rounds, summary, target
+    from concbench import machine, orchestrate, plot, registry, rounds, summary, target
 
     # null first (the harness's own cost, which later cells are judged against), sync first (speedups)
     workloads = ["null", *(w for w in (args.workload or WORKLOADS) if w != "null")]
@@ -282,7 +276,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
             workloads,
             models,
             full=args.mode == "full",
-            workers=args.workers or cpu_count(),
+            workers=args.workers or machine.cores(),
             overrides=dict(args.param),
             sweeps=dict(args.sweep),
         )

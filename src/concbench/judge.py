@@ -81,11 +81,10 @@ def judge(ev: Evidence, ctx: Context) -> Row:
         row.digest_ok = False if ev.digest_failed else None
         return row
     row = _measured(ev)
-    wl = WORKLOADS[cell.workload]
     wall = paired.level(ev.rounds())
     row.rounds, row.wall_ci_low_s, row.wall_ci_high_s = wall.n, wall.low, wall.high
     headline = wall
-    if ctx.base is not None and wl.units is None and ctx.base.runs:
+    if ctx.base is not None and ctx.base.runs:  # jobs only: prices and yardsticks have no base
         speedup = paired.ratio(ctx.base.rounds(), ev.rounds())
         if speedup is not None:
             row.speedup_vs_sync, row.speedup_ci_low, row.speedup_ci_high = (
@@ -187,11 +186,16 @@ def _notes(row: Row, ctx: Context, wall: paired.Estimate) -> None:
             notes.append(f"imprecise: {wall.n} round, no CI")
         else:
             notes.append(f"imprecise: CI ±{row.ci_halfwidth:.0%} (target ±{ctx.target:.0%})")
-    if ctx.floor_s and row.workload != "null" and row.wall_s < OVERHEAD_FACTOR * ctx.floor_s:
+    if ctx.floor_s and not _yardstick(row) and row.wall_s < OVERHEAD_FACTOR * ctx.floor_s:
         notes.append(
             f"within {OVERHEAD_FACTOR}× of its model's fixed cost per call ({ctx.floor_s * 1e6:.1f} µs)"
         )
     row.note = "; ".join(n for n in notes if n)
+
+
+def _yardstick(row: Row) -> bool:
+    """The null cells: the floor other cells are held against, not held against it."""
+    return WORKLOADS[row.workload].kind == "yardstick"
 
 
 def _server_busy(row: Row, ctx: Context) -> bool:
@@ -226,6 +230,6 @@ def _impossible(row: Row, wall: paired.Estimate, ctx: Context) -> str:
                 f"impossible: efficiency {eff:.2f}{ci}, faster than {what}; noise or a bug: "
                 "run more rounds (--budget) on a quieter machine"
             )
-    if ctx.floor_s and row.workload != "null" and wall.below(ctx.floor_s):
+    if ctx.floor_s and not _yardstick(row) and wall.below(ctx.floor_s):
         return f"impossible: faster than its model's own fixed cost of a call ({ctx.floor_s * 1e6:.2f} µs)"
     return ""

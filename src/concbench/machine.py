@@ -39,7 +39,7 @@ STEAL_SHARE = 0.05  # or the hypervisor stole more than this share
 def cores() -> int:
     """The cores this process may run on (respects affinity: `taskset -c 0` gives 1)."""
     getter = getattr(os, "sched_getaffinity", None)
-    return len(getter(0)) if getter else os.cpu_count() or 1
+    return len(getter(0)) if getter else getattr(os, "process_cpu_count", os.cpu_count)() or 1
 
 
 def facts() -> dict:

@@ -343,7 +343,8 @@ def converged(matrix: Matrix, rows: list[Row], plan: Plan) -> set:
             return True
         if (r.rounds or 0) < rounds.MIN_ROUNDS:
             return False
-        return r.workload == "null" or (r.ci_halfwidth is not None and r.ci_halfwidth <= plan.ci_target)
+        yardstick = WORKLOADS[r.workload].kind == "yardstick"
+        return yardstick or (r.ci_halfwidth is not None and r.ci_halfwidth <= plan.ci_target)
 
     return {job for job, keys in rounds.jobs(matrix.evidence).items() if all(done(by_key[k]) for k in keys)}
 

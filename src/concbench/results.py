@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from concbench.pythons import Facts
-from concbench.registry import Cell, variant
+from concbench.registry import WORKLOADS, Cell, variant
 
 STATUSES = ("ok", "impossible", "n/a", "failed")
 TARGETS = {"quick": 0.05, "full": 0.02}  # the CI half-width a mode's rounds aim for
@@ -23,7 +23,7 @@ TARGETS = {"quick": 0.05, "full": 0.02}  # the CI half-width a mode's rounds aim
 def imprecise(status: str, workload: str, halfwidth: float | None, target: float) -> bool:
     """An ok cell whose headline figure's CI is wider than the target (or has no CI: one round);
     never the null cell, the sub-µs yardstick of the harness."""
-    if status != "ok" or workload == "null":
+    if status != "ok" or getattr(WORKLOADS.get(workload), "kind", "") == "yardstick":
         return False
     return halfwidth is None or halfwidth != halfwidth or halfwidth > target  # NaN: no CI
 

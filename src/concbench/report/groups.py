@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from concbench.registry import DEFAULT, baseline_params
+from concbench.registry import DEFAULT, WORKLOADS, baseline_params
 
 SWEEPABLE = ("concurrency", "workers", "size")  # what `concbench run --sweep` varies
-NOT_JOBS = ("null", "spawn")  # the harness's cost and a price per unit: nothing to recommend
+NOT_JOBS = tuple(w for w, wl in WORKLOADS.items() if wl.kind != "job")  # yardsticks, prices: no pick
 
 
 def ok(df: pd.DataFrame) -> pd.DataFrame:
