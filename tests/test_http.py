@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import sysconfig
 import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -91,9 +92,20 @@ def test_run_against_a_concbench_target(http_server, concbench, tmp_path):
     out = tmp_path / "res"
     args = ["run", "--workload", "http_fanout", "--model", "threads", *SMALL]
     proc = concbench(*args, "--target", http_server.url, "--out", str(out))
-    assert proc.returncode == 0, proc.stderr[-2000:]
     rows = read_rows(out)
+    racy = rows[("threads", "httpx")]
+    if sysconfig.get_config_var("Py_GIL_DISABLED") and racy["status"] == "failed":
+        # httpcore's HTTP11Connection.has_expired checks `_expire_at is not None` and then compares it,
+        # while another thread may set it to None in between: without the GIL that race fires now and
+        # then. The cell fails with that error (no number), which is right; anything else is not.
+        assert racy["reason"].startswith("TypeError: '>' not supported"), racy["reason"]
+        del rows[("threads", "httpx")]
+    else:
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert all(r["status"] != "failed" for r in rows.values()), [r["reason"] for r in rows.values()]
     for key in [("sync", "default"), ("threads", "default"), ("threads", "httpx")]:
+        if key not in rows:
+            continue
         r = rows[key]
         assert r["status"] == "ok", r
         assert int(r["requests_seen"]) == int(r["calls"]) * 12
