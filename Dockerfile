@@ -16,8 +16,6 @@ RUN uv python install 3.14 3.14t
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
-COPY suites ./suites
-COPY servers ./servers
 RUN uv venv /opt/venv --python 3.14 \
     && uv pip install --python /opt/venv/bin/python . \
     && uv venv /opt/venv-t --python 3.14t \

@@ -74,7 +74,7 @@ def test_environment_is_built_cached_and_rebuilt_when_deps_change(tmp_path, env_
 
 def test_project_root_is_this_checkout():
     root = envs.project_root()
-    assert root is not None and (root / "suites").is_dir()
+    assert root is not None and (root / "src" / "concbench" / "suites").is_dir()
 
 
 def test_a_free_threaded_environment_leaves_out_what_would_switch_the_gil_on(tmp_path, env_cache):

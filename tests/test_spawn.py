@@ -50,7 +50,9 @@ def child_modules(tmp_path, method: str, main: str = "cell", entry: str = "packa
 def test_the_worker_is_a_package_main():
     from concbench.cell import Spec, command
 
-    argv = command("python", Spec("spawn", "sync", "default", {}, "x"), "out.json", 1, False)
+    argv = command(
+        "python", Spec("spawn", "sync", "default", {}, "x", "concbench.suites.spawn"), "out.json", 1, False
+    )
     assert argv[1:3] == ["-m", "concbench.worker"]
 
 

@@ -1,6 +1,7 @@
 """Every workload has one file per model with the same entry point, and each gives the reference."""
 
 import ast
+import dataclasses
 import importlib
 import subprocess
 import sys
@@ -59,7 +60,12 @@ def test_model_matches_reference_on_tiny_input(workload, model, variant, facts, 
     scratch.mkdir()
     scratch_arg = str(scratch) if WORKLOADS[workload].scratch else ""
     beat = MODELS[model].heartbeat if WORKLOADS[workload].heartbeat else ""
-    spec = Spec(workload, model, variant, cell.params, cell.id, url, scratch=scratch_arg, heartbeat=beat)
+    wl = WORKLOADS[workload]
+    client = wl.variant(model, variant).client
+    spec = Spec(
+        workload, model, variant, cell.params, cell.id, wl.package, client, url=url, scratch=scratch_arg
+    )
+    spec = dataclasses.replace(spec, heartbeat=beat)
     argv = command(sys.executable, spec, str(tmp_path / "out.json"), 2, MODELS[model].monkey_patch)
     argv += ["--warmups", "0"]  # later options win
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=300)

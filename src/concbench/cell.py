@@ -43,6 +43,10 @@ class Spec:
     variant: str
     params: dict
     name: str
+    package: str  # where the workload's modules are: its workload.py and one module per model
+    client: str = ""  # the variant's I/O library (Params.client), for the workloads that open one
+    options: dict = dataclasses.field(default_factory=dict)  # run-wide settings (--job), given to the
+    # workloads whose Params take them
     url: str = ""
     reference: str = ""
     scratch: str = ""
@@ -114,10 +118,15 @@ def main(gil_at_start: bool) -> None:
     if not args.worker:  # run by hand under pyperf's manager: it only spawns the workers
         runner.bench_time_func(spec.name, lambda loops: 0.0)
         return
-    suite = f"concbench.suites.{spec.workload}"
-    workload = importlib.import_module(f"{suite}.workload")
-    model = importlib.import_module(f"{suite}.{spec.model}")
-    given = {"url": spec.url, "dir": spec.scratch, "model": spec.model}  # for the workloads that take them
+    workload = importlib.import_module(f"{spec.package}.workload")
+    model = importlib.import_module(f"{spec.package}.{spec.model}")
+    given = {  # for the workloads whose Params take them
+        "url": spec.url,
+        "dir": spec.scratch,
+        "model": spec.model,
+        "client": spec.client,
+        **spec.options,
+    }
     takes = {f.name for f in dataclasses.fields(workload.Params)}
     p = workload.Params(
         **spec.params, variant=spec.variant, **{k: v for k, v in given.items() if v and k in takes}

@@ -51,12 +51,12 @@ def dependencies(root: Path, skip: tuple[str, ...]) -> list[str]:
 
 
 def source_digest(root: Path) -> str:
-    """A digest of the project's code (every .py at the top and under src/, suites/, servers/), so an
+    """A digest of the project's code (every .py at the top and under src/), so an
     environment is reinstalled when the code it measures changes."""
     h = hashlib.sha256()
     files = [
         *root.glob("*.py"),
-        *(f for top in ("src", "suites", "servers") for f in (root / top).rglob("*.py")),
+        *(root / "src").rglob("*.py"),
     ]
     for f in sorted(files):
         h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())

@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,6 +57,7 @@ class Plan:
     server_procs: int = 1
     scratch: Path | None = None  # where disk cells write (default: the system's temporary directory)
     server_cpus: frozenset[int] = frozenset()  # pin the mock server there (the cells run on the rest)
+    options: dict = field(default_factory=dict)  # run-wide settings for the workloads that take them (--job)
 
     @property
     def ci_target(self) -> float:
@@ -125,19 +126,22 @@ def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, s
     out = plan.out / "raw" / f".{raw_name(facts, cell)}.round{round_no}.tmp"
     out.unlink(missing_ok=True)
     token = server.target.new_run() if server else None
-    model = MODELS[cell.model]
+    model, wl = MODELS[cell.model], WORKLOADS[cell.workload]
     spec = Spec(
         cell.workload,
         cell.model,
         cell.variant,
         cell.params,
         name=cell.id,
+        package=wl.package,
+        client=variant(cell).client,
+        options=plan.options,
         url=server.target.base(token) if server else "",
         reference=server.references.get(cell.params_json, "") if server else "",
         scratch=scratch,
-        heartbeat=model.heartbeat if WORKLOADS[cell.workload].heartbeat else "",
+        heartbeat=model.heartbeat if wl.heartbeat else "",
         round=round_no,
-        probe_client="aiohttp" in variant(cell).client,
+        probe_client=variant(cell).client == "aiohttp",
     )
     call_s = ev.bench.mean() if ev.bench else None
     argv = command(facts.executable, spec, str(out), rounds.values(plan.mode, call_s), model.monkey_patch)
@@ -222,7 +226,8 @@ def http_server(plan: Plan) -> Iterator[Server | None]:
         if not t.concbench:  # no reference of its own: fetch what this server answers, once per params
             for c in plan.cells:
                 if WORKLOADS[c.workload].any_server and c.params_json not in references:
-                    p = importlib.import_module(f"concbench.suites.{c.workload}.workload").Params(**c.params)
+                    workload = importlib.import_module(f"{WORKLOADS[c.workload].package}.workload")
+                    p = workload.Params(**c.params)
                     urls = [f"{t.url}{p.path(i)}" for i in range(p.requests)]
                     references[c.params_json] = target.foreign_reference(urls)
         yield Server(t, target.capacity(t), references)

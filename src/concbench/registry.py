@@ -7,20 +7,20 @@ reason come from this table plus the probed facts of an interpreter (`concbench.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, replace
+from importlib import metadata, resources
 
 from concbench.pythons import Facts
-from concbench.suites.cpu_bound import workload as cpu_bound
-from concbench.suites.disk_io import workload as disk_io
-from concbench.suites.http_fanout import workload as http_fanout
-from concbench.suites.mixed import workload as mixed
-from concbench.suites.null import workload as null
-from concbench.suites.spawn import workload as spawn
+from concbench.workloads import DEFAULT, MODEL_NAMES, Variant, Workload
 
-DEFAULT = "default"
+__all__ = ["DEFAULT", "MODELS", "WORKLOADS", "Cell", "Model", "Variant", "Workload"]
+
+ENTRY_POINTS = "concbench.workloads"  # a plug-in's entry point names its WORKLOAD: "pkg.workload:WORKLOAD"
+BUILTIN = "concbench.suites"
 
 
 @dataclass(frozen=True)
@@ -38,38 +38,6 @@ class Model:
     heartbeat: str = "thread"  # where its heartbeat runs: thread | greenlet | loop (the model's own)
     gil_only: bool = False  # importing it switches the GIL on in a free-threaded build: n/a there, and
     # its packages are not installed in a free-threaded build's environment
-
-
-@dataclass(frozen=True)
-class Variant:
-    name: str = DEFAULT
-    imports: tuple[str, ...] = ()
-    client: str = ""  # the library doing the I/O, so the report can tell it from the model
-    quick: bool = True  # in the quick matrix too (False: --full only, to keep quick in its budget)
-
-
-@dataclass(frozen=True)
-class Workload:
-    """A workload: its parameter cases (quick and full) and, per model, the variants it implements."""
-
-    name: str
-    summary: str
-    quick: list[dict[str, int]]
-    full: list[dict[str, int]]
-    variants: dict[str, tuple[Variant, ...]]
-    ideal_s: Callable[
-        [dict[str, int], float, int, float], float | None
-    ]  # params, sync wall, cores, reference_s
-    server: bool = False  # needs the mock HTTP server (or --target)
-    any_server: bool = False  # also runs against a server that is not concbench's (its reference: fetched)
-    scratch: bool = False  # needs a fresh directory, removed after the cell whatever happens
-    heartbeat: bool = False  # measure scheduler lag during its cells (loop_lag_* columns)
-    bytes_moved: Callable[[dict[str, int]], int] | None = None  # for the MB/s column
-    units: Callable[[dict[str, int], str], int] | None = None  # spawn: units per call, by model
-    kind: str = "job"  # job (compared and recommended), price (spawn: a cost per unit), or
-    # yardstick (null: each model's fixed cost per call, which other cells are judged against)
-    bound: str = ""  # what its ideal is: "cpu" (sync over the cores) or "latency" (waves of L), both
-    # physical limits that no cell can beat; "" when the ideal is only a comparison (disk: sync)
 
 
 MODELS: dict[str, Model] = {
@@ -100,172 +68,51 @@ MODELS: dict[str, Model] = {
     )
 }
 
-_ONE = (Variant(),)
-_MIXED_HTTPX = Variant("httpx", ("httpx",), "httpx", quick=False)  # the same client on every model (full)
-_BLOCKING = (Variant(imports=("urllib3",), client="urllib3"), Variant("httpx", ("httpx",), "httpx"))
+assert tuple(MODELS) == MODEL_NAMES, "workloads.MODEL_NAMES must list registry.MODELS in order"
 
-WORKLOADS: dict[str, Workload] = {
-    w.name: w
-    for w in (
-        Workload(
-            "null",
-            "the same call shape with no work: each model's own fixed cost per call",
-            quick=null.QUICK,
-            full=null.FULL,
-            variants={m: _ONE for m in MODELS},
-            ideal_s=null.ideal_s,
-            kind="yardstick",
-        ),
-        Workload(
-            "cpu_bound",
-            "count primes by trial division in K equal, disjoint ranges (pure Python)",
-            quick=cpu_bound.QUICK,
-            full=cpu_bound.FULL,
-            variants={
-                "sync": _ONE,
-                "threads": _ONE,
-                "asyncio": (Variant("naive"), Variant("offloaded")),
-                "trio": _ONE,
-                "gevent": _ONE,
-                "freethreading": _ONE,
-                "subinterpreters": _ONE,
-                "multiprocessing": _ONE,
-            },
-            ideal_s=cpu_bound.ideal_s,
-            heartbeat=True,
-            bound="cpu",
-        ),
-        Workload(
-            "http_fanout",
-            "N GETs to the mock server, at most C in flight, each taking L ms on the server",
-            quick=http_fanout.QUICK,
-            full=http_fanout.FULL,
-            variants={
-                "sync": _BLOCKING,
-                "threads": _BLOCKING,
-                "asyncio": (
-                    Variant(imports=("aiohttp",), client="aiohttp"),
-                    Variant("httpx", ("httpx",), "httpx"),
-                    Variant("uvloop", ("aiohttp", "uvloop"), "aiohttp on uvloop"),
-                ),
-                "trio": (
-                    Variant(imports=("httpx", "anyio"), client="httpx (trio backend)"),
-                    Variant("h11", ("h11", "anyio"), "h11 over trio streams (a hand-written pool)"),
-                ),
-                "gevent": _BLOCKING,
-                "freethreading": (
-                    Variant(imports=("aiohttp",), client="aiohttp, a loop per thread"),
-                    Variant("httpx", ("httpx",), "httpx, a loop per thread"),
-                ),
-                "subinterpreters": (
-                    Variant(imports=("aiohttp",), client="aiohttp"),
-                    Variant("httpx", ("httpx",), "httpx"),
-                ),
-                "multiprocessing": (
-                    Variant(imports=("aiohttp",), client="aiohttp"),
-                    Variant("httpx", ("httpx",), "httpx"),
-                ),
-            },
-            ideal_s=http_fanout.ideal_s,
-            bound="latency",
-            server=True,
-            any_server=True,
-        ),
-        Workload(
-            "disk_io",
-            "M files written, read back and deleted; small, large, and small with fsync",
-            quick=disk_io.QUICK,
-            full=disk_io.FULL,
-            variants={
-                "sync": _ONE,
-                "threads": _ONE,
-                "asyncio": (
-                    Variant("aiofiles", ("aiofiles",), "aiofiles: run_in_executor, a thread pool"),
-                    Variant("to_thread", (), "asyncio.to_thread, a thread pool"),
-                    Variant("anyio", ("anyio",), "anyio.Path: anyio worker threads"),
-                ),
-                "trio": (
-                    Variant(client="trio.Path: trio worker threads"),
-                    Variant("to_thread", client="trio.to_thread.run_sync, one hop per file"),
-                ),
-                "gevent": (Variant(client="gevent.threadpool"),),
-                "freethreading": _ONE,
-                "subinterpreters": _ONE,
-                "multiprocessing": _ONE,
-            },
-            ideal_s=disk_io.ideal_s,
-            scratch=True,
-            bytes_moved=disk_io.bytes_moved,
-        ),
-        Workload(
-            "spawn",
-            "start and join one unit (thread, task, greenlet, interpreter, process); memory per live unit",
-            quick=spawn.QUICK,
-            full=spawn.FULL,
-            variants={
-                "sync": (Variant(client="a function call"),),
-                "threads": (Variant(client="threading.Thread"),),
-                "asyncio": (Variant(client="asyncio.create_task"),),
-                "trio": (Variant(client="nursery.start_soon"),),
-                "gevent": (Variant(client="gevent.spawn"),),
-                "freethreading": (Variant(client="threading.Thread, no GIL"),),
-                "subinterpreters": (
-                    Variant("create", client="interpreters.create + call + close"),
-                    Variant("pool", client="InterpreterPoolExecutor round trip"),
-                ),
-                "multiprocessing": (
-                    Variant("spawn", client="Process, spawn"),
-                    Variant("forkserver", client="Process, forkserver"),
-                    Variant("fork", client="Process, fork"),
-                ),
-            },
-            ideal_s=spawn.ideal_s,
-            units=spawn.units,
-            kind="price",
-        ),
-        Workload(
-            "mixed",
-            "per item: fetch a JSON document (L ms), transform it in pure Python (~3 ms), write a file",
-            quick=mixed.QUICK,
-            full=mixed.FULL,
-            variants={
-                "sync": (Variant(client="urllib3"), _MIXED_HTTPX),
-                "threads": (Variant(client="urllib3"), _MIXED_HTTPX),
-                "asyncio": (
-                    Variant("naive", ("aiohttp",), "aiohttp, CPU on the loop"),
-                    Variant("offloaded", ("aiohttp",), "aiohttp, CPU in asyncio.to_thread"),
-                    Variant("httpx", ("httpx",), "httpx, CPU in asyncio.to_thread", quick=False),
-                ),
-                "trio": (
-                    Variant(imports=("httpx", "anyio"), client="httpx (trio backend), CPU in to_thread"),
-                    Variant(
-                        "h11",
-                        ("h11", "anyio"),
-                        "h11 over trio streams (a hand-written pool), CPU in to_thread",
-                    ),
-                ),
-                "gevent": (Variant(client="urllib3, CPU on the hub"), _MIXED_HTTPX),
-                "freethreading": (
-                    Variant(imports=("aiohttp",), client="aiohttp, a loop per thread, CPU inline"),
-                    _MIXED_HTTPX,
-                ),
-                "subinterpreters": (
-                    Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),
-                    _MIXED_HTTPX,
-                ),
-                "multiprocessing": (
-                    Variant(imports=("aiohttp",), client="aiohttp, CPU inline"),
-                    _MIXED_HTTPX,
-                ),
-            },
-            ideal_s=mixed.ideal_s,
-            bound="latency",
-            server=True,
-            scratch=True,
-            heartbeat=True,
-        ),
-    )
-}
+
+def _described(module: str, where: str) -> Workload:
+    """The WORKLOAD of module `module` (a workload's workload.py), told where its package is."""
+    wl = getattr(importlib.import_module(module), "WORKLOAD", None)
+    if not isinstance(wl, Workload):
+        raise TypeError(f"{where}: {module} has no WORKLOAD = Workload(...)")
+    if unknown := sorted(set(wl.variants) - set(MODELS)):
+        raise ValueError(f"{where}: {wl.name} has variants for unknown models {unknown}")
+    return replace(wl, package=module.rpartition(".")[0])
+
+
+def builtin_workloads() -> list[Workload]:
+    """Every folder of `concbench.suites` with a workload.py, in name order."""
+    folder = resources.files(BUILTIN)
+    names = sorted(d.name for d in folder.iterdir() if d.is_dir() and (d / "workload.py").is_file())
+    return [_described(f"{BUILTIN}.{name}.workload", "built-in workload") for name in names]
+
+
+def plugin_workloads(taken: set[str]) -> list[Workload]:
+    """The workloads other packages declare in the `concbench.workloads` entry-point group. One that
+    cannot be loaded, or reuses a name, is left out with a one-line warning on stderr."""
+    found = []
+    for ep in metadata.entry_points(group=ENTRY_POINTS):
+        try:
+            wl = _described(ep.value.partition(":")[0].strip(), f"entry point {ep.name}")
+            if wl.name in taken:
+                raise ValueError(f"workload name {wl.name!r} is taken")
+        except Exception as e:  # a broken plug-in must not break concbench
+            print(
+                f"concbench: warning: workload plug-in {ep.name} ({ep.value}) left out: {e}", file=sys.stderr
+            )
+            continue
+        taken.add(wl.name)
+        found.append(wl)
+    return found
+
+
+def _discover() -> dict[str, Workload]:
+    builtin = {wl.name: wl for wl in builtin_workloads()}
+    return builtin | {wl.name: wl for wl in plugin_workloads(set(builtin))}
+
+
+WORKLOADS: dict[str, Workload] = _discover()
 
 
 @dataclass(frozen=True)
@@ -338,8 +185,7 @@ def baseline_params(params: dict[str, int]) -> dict[str, int]:
 
 
 def variant(cell: Cell) -> Variant:
-    variants = WORKLOADS[cell.workload].variants[cell.model]
-    return next((v for v in variants if v.name == cell.variant), Variant(cell.variant))
+    return WORKLOADS[cell.workload].variant(cell.model, cell.variant)
 
 
 def unavailable(cell: Cell, facts: Facts) -> str | None:

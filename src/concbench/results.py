@@ -108,7 +108,7 @@ def base_row(facts: Facts, cell: Cell, status: str, reason: str = "") -> Row:
         cores=facts.cpu_count,
         status=status,
         reason=reason,
-        client=variant(cell).client,
+        client=variant(cell).about or variant(cell).client,
         mp_start_method=facts.mp_start_method,
     )
 

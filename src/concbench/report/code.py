@@ -39,8 +39,9 @@ class Source:
 
 def sources(workload: str) -> list[Source]:
     """The model files of `workload` (and its workload.py, the shared part), in registry order."""
-    folder = resources.files("concbench.suites") / workload
-    names = [*WORKLOADS[workload].variants, "workload"]
+    wl = WORKLOADS[workload]
+    folder = resources.files(wl.package)
+    names = [*wl.variants, "workload"]
     return [
         Source(workload, n, (folder / f"{n}.py").read_text()) for n in names if (folder / f"{n}.py").is_file()
     ]

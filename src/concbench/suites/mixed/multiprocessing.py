@@ -24,7 +24,7 @@ def setup(p: Params) -> Iterator[Run]:
     shares = p.shares()
     indices, limits = zip(*shares, strict=True)
     with ProcessPoolExecutor(
-        len(shares), initializer=start_worker, initargs=(p.origin, p.variant, max(limits))
+        len(shares), initializer=start_worker, initargs=(p.origin, p.client, max(limits))
     ) as pool:
         warm(pool, len(shares), pipeline_beating.__module__)
         yield lambda: joined(list(pool.map(on_worker, repeat(pipeline_beating), repeat(p), indices, limits)))

@@ -14,5 +14,5 @@ from .workload import Params, Run, item
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    with blocking(p.origin, p.variant, p.concurrency) as get, ThreadPoolExecutor(p.concurrency) as pool:
+    with blocking(p.origin, p.client, p.concurrency) as get, ThreadPoolExecutor(p.concurrency) as pool:
         yield lambda: list(pool.map(partial(item, get, p), range(p.requests)))

@@ -13,5 +13,5 @@ from .workload import Params, Run, fetch
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    with blocking(p.origin, p.variant, connections=1) as get:
+    with blocking(p.origin, p.client, connections=1) as get:
         yield lambda: [fetch(get, p, i) for i in range(p.requests)]

@@ -19,7 +19,7 @@ def setup(p: Params) -> Iterator[Run]:
     require_gil_off()
     shares = p.shares()
     with crew(len(shares)) as each:
-        loops = each(lambda k: LoopWorker(p.origin, p.variant, shares[k][1]))  # each made in its own thread
+        loops = each(lambda k: LoopWorker(p.origin, p.client, shares[k][1]))  # each made in its own thread
         try:
             yield lambda: joined(each(lambda k: loops[k].run(pipeline_beating, p, *shares[k])))
         finally:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from concbench.workloads import Variant, Workload
+
 QUICK = [{"units": 500, "alive": 500, "heavy_units": 5, "heavy_alive": 4}]
 FULL = [{"units": 4000, "alive": 4000, "heavy_units": 20, "heavy_alive": 8}]
 HEAVY = {"subinterpreters", "multiprocessing"}
@@ -66,3 +68,31 @@ def memory_per_unit(alive: Alive, n: int) -> dict[str, float]:
 def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> None:
     """Spawn cost has no ideal: it is a price, reported in µs per unit."""
     return None
+
+
+WORKLOAD = Workload(
+    "spawn",
+    "start and join one unit (thread, task, greenlet, interpreter, process); memory per live unit",
+    quick=QUICK,
+    full=FULL,
+    variants={
+        "sync": (Variant(about="a function call"),),
+        "threads": (Variant(about="threading.Thread"),),
+        "asyncio": (Variant(about="asyncio.create_task"),),
+        "trio": (Variant(imports=("anyio",), about="nursery.start_soon"),),
+        "gevent": (Variant(about="gevent.spawn"),),
+        "freethreading": (Variant(about="threading.Thread, no GIL"),),
+        "subinterpreters": (
+            Variant("create", about="interpreters.create + call + close"),
+            Variant("pool", about="InterpreterPoolExecutor round trip"),
+        ),
+        "multiprocessing": (
+            Variant("spawn", about="Process, spawn"),
+            Variant("forkserver", about="Process, forkserver"),
+            Variant("fork", about="Process, fork"),
+        ),
+    },
+    ideal_s=ideal_s,
+    units=units,
+    kind="price",
+)

@@ -9,5 +9,5 @@ from .workload import Params, Run, item
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    with blocking(p.origin, p.variant, connections=1) as get:
+    with blocking(p.origin, p.client, connections=1) as get:
         yield lambda: [item(get, p, i) for i in range(p.requests)]

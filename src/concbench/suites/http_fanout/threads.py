@@ -15,5 +15,5 @@ from .workload import Params, Run, fetch
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    with blocking(p.origin, p.variant, p.concurrency) as get, ThreadPoolExecutor(p.concurrency) as pool:
+    with blocking(p.origin, p.client, p.concurrency) as get, ThreadPoolExecutor(p.concurrency) as pool:
         yield lambda: list(pool.map(partial(fetch, get, p), range(p.requests)))

@@ -21,5 +21,5 @@ def loop_factory(p: Params):
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    with LoopWorker(p.origin, p.variant, p.concurrency, loop_factory(p)) as worker:
+    with LoopWorker(p.origin, p.client, p.concurrency, loop_factory(p)) as worker:
         yield lambda: worker.run(fan_out, p, range(p.requests), p.concurrency)

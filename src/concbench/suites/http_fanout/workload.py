@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from concbench.servers.content import body
+from concbench.workloads import Variant, Workload
 
 from ..clients import AsyncGet, Get, gather_limited, origin_of
 from ..partition import with_limits
@@ -31,6 +32,7 @@ class Params:
     size: int
     workers: int
     variant: str = "default"
+    client: str = ""  # the HTTP library this variant opens (clients.py), by name
     url: str = ""  # the server's base URL, with the cell's run token
 
     def path(self, i: int) -> str:
@@ -85,3 +87,37 @@ def reference(p: Params) -> list[str]:
 def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> float:
     """Every wave of C requests takes exactly the server latency."""
     return math.ceil(params["requests"] / params["concurrency"]) * params["latency_ms"] / 1000
+
+
+_BLOCKING = (Variant(imports=("urllib3",), client="urllib3"), Variant("httpx", ("httpx",), "httpx"))
+_AIOHTTP_OR_HTTPX = (Variant(imports=("aiohttp",), client="aiohttp"), Variant("httpx", ("httpx",), "httpx"))
+
+WORKLOAD = Workload(
+    "http_fanout",
+    "N GETs to the mock server, at most C in flight, each taking L ms on the server",
+    quick=QUICK,
+    full=FULL,
+    variants={
+        "sync": _BLOCKING,
+        "threads": _BLOCKING,
+        "asyncio": (
+            *_AIOHTTP_OR_HTTPX,
+            Variant("uvloop", ("aiohttp", "uvloop"), "aiohttp", "aiohttp on uvloop"),
+        ),
+        "trio": (
+            Variant(imports=("httpx", "anyio"), client="httpx", about="httpx (trio backend)"),
+            Variant("h11", ("h11", "anyio"), "h11", "h11 over trio streams (a hand-written pool)"),
+        ),
+        "gevent": _BLOCKING,
+        "freethreading": (
+            Variant(imports=("aiohttp",), client="aiohttp", about="aiohttp, a loop per thread"),
+            Variant("httpx", ("httpx",), "httpx", "httpx, a loop per thread"),
+        ),
+        "subinterpreters": _AIOHTTP_OR_HTTPX,
+        "multiprocessing": _AIOHTTP_OR_HTTPX,
+    },
+    ideal_s=ideal_s,
+    bound="latency",
+    server=True,
+    any_server=True,
+)

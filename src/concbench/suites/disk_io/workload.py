@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from concbench.servers.content import body
+from concbench.workloads import Variant, Workload, every_model
 
 QUICK = [  # small files, large files (full adds small files with fsync)
     {"files": 512, "size": 4096, "fsync": 0},
@@ -100,3 +101,29 @@ def bytes_moved(params: dict[str, int]) -> int:
 def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> float:
     """Disk cells are compared with the sync model (efficiency = sync / wall); fio is the disk's limit."""
     return sync_s
+
+
+_ASYNC_FILES = ("aiofiles", "anyio")  # asyncio.py imports both for its variants
+
+WORKLOAD = Workload(
+    "disk_io",
+    "M files written, read back and deleted; small, large, and small with fsync",
+    quick=QUICK,
+    full=FULL,
+    variants={
+        **every_model(),
+        "asyncio": (
+            Variant("aiofiles", _ASYNC_FILES, about="aiofiles: run_in_executor, a thread pool"),
+            Variant("to_thread", _ASYNC_FILES, about="asyncio.to_thread, a thread pool"),
+            Variant("anyio", _ASYNC_FILES, about="anyio.Path: anyio worker threads"),
+        ),
+        "trio": (
+            Variant(about="trio.Path: trio worker threads"),
+            Variant("to_thread", about="trio.to_thread.run_sync, one hop per file"),
+        ),
+        "gevent": (Variant(about="gevent.threadpool"),),
+    },
+    ideal_s=ideal_s,
+    scratch=True,
+    bytes_moved=bytes_moved,
+)

@@ -36,6 +36,6 @@ async def main(get: AsyncGet, p: Params) -> list[str]:
 def setup(p: Params) -> Iterator[Run]:
     with (
         start_blocking_portal("trio") as portal,
-        portal.wrap_async_context_manager(trio_client(p.origin, p.variant, p.concurrency)) as get,
+        portal.wrap_async_context_manager(trio_client(p.origin, p.client, p.concurrency)) as get,
     ):
         yield lambda: portal.call(main, get, p)

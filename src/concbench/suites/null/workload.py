@@ -9,6 +9,8 @@ check). A cell within 10× of its model's null time measures that cost, not the 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from concbench.workloads import Workload, every_model
+
 QUICK: list[dict[str, int]] = [{}]
 FULL: list[dict[str, int]] = [{}]
 
@@ -32,3 +34,14 @@ def reference(p: Params) -> list[int]:
 
 def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> None:
     return None
+
+
+WORKLOAD = Workload(
+    "null",
+    "the same call shape with no work: each model's own fixed cost per call",
+    quick=QUICK,
+    full=FULL,
+    variants=every_model(),
+    ideal_s=ideal_s,
+    kind="yardstick",
+)

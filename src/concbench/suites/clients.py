@@ -4,11 +4,12 @@ Each client is opened on an origin (`http://host:port`) and gives `get(path) -> 
 (awaitable for the async ones). Keep-alive connections are opened lazily, by pyperf's warmup call,
 and kept between calls, so the timed values reuse them.
 
-- blocking(): urllib3 (the lowest own cost of the blocking clients) or, variant `httpx`,
-  httpx.Client; for sync, threads, gevent.
-- async_client(): aiohttp (the lowest own cost on asyncio) or, variant `httpx`, httpx.AsyncClient;
-  for asyncio and the models that run an event loop per worker.
-- H11Pool: h11 over trio's own streams, for trio.
+Each is chosen by the variant's `client` (`Params.client`), by name; an unknown name is an error.
+- blocking(): `urllib3` (the lowest own cost of the blocking clients) or `httpx` (httpx.Client);
+  for sync, threads, gevent.
+- async_client(): `aiohttp` (the lowest own cost on asyncio) or `httpx` (httpx.AsyncClient); for
+  asyncio and the models that run an event loop per worker.
+- trio_client(): `httpx` (its trio backend) or `h11` (H11Pool: h11 over trio's own streams).
 """
 
 import asyncio
@@ -36,20 +37,24 @@ def host_port(origin: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 80
 
 
+def _unknown(client: str, known: tuple[str, ...]) -> ValueError:
+    return ValueError(f"client {client!r}: this model opens one of {', '.join(known)}")
+
+
 @contextmanager
-def blocking(origin: str, variant: str, connections: int) -> Iterator[Get]:
-    if variant == "httpx":
+def blocking(origin: str, client: str, connections: int) -> Iterator[Get]:
+    if client == "httpx":
         import httpx
 
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        with httpx.Client(base_url=origin, limits=limits, timeout=TIMEOUT_S) as client:
+        with httpx.Client(base_url=origin, limits=limits, timeout=TIMEOUT_S) as session:
 
             def get(path: str) -> Response:
-                r = client.get(path)
+                r = session.get(path)
                 return r.status_code, r.content
 
             yield get
-    else:
+    elif client == "urllib3":
         import urllib3
 
         host, port = host_port(origin)
@@ -62,22 +67,24 @@ def blocking(origin: str, variant: str, connections: int) -> Iterator[Get]:
                 return r.status, r.data
 
             yield get
+    else:
+        raise _unknown(client, ("urllib3", "httpx"))
 
 
 @asynccontextmanager
-async def async_client(origin: str, variant: str, connections: int) -> AsyncIterator[AsyncGet]:
-    if variant == "httpx":
+async def async_client(origin: str, client: str, connections: int) -> AsyncIterator[AsyncGet]:
+    if client == "httpx":
         import httpx
 
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        async with httpx.AsyncClient(base_url=origin, limits=limits, timeout=TIMEOUT_S) as client:
+        async with httpx.AsyncClient(base_url=origin, limits=limits, timeout=TIMEOUT_S) as session:
 
             async def get(path: str) -> Response:
-                r = await client.get(path)
+                r = await session.get(path)
                 return r.status_code, r.content
 
             yield get
-    else:
+    elif client == "aiohttp":
         import aiohttp
 
         connector = aiohttp.TCPConnector(limit=connections)
@@ -89,6 +96,8 @@ async def async_client(origin: str, variant: str, connections: int) -> AsyncIter
                     return r.status, await r.read()
 
             yield get
+    else:
+        raise _unknown(client, ("aiohttp", "httpx"))
 
 
 class H11Pool:
@@ -145,11 +154,11 @@ class LoopWorker:
     each worker in the models that run a loop per thread, subinterpreter or process."""
 
     def __init__(
-        self, origin: str, variant: str, connections: int, loop_factory: Callable | None = None
+        self, origin: str, client: str, connections: int, loop_factory: Callable | None = None
     ) -> None:
         self.runner = asyncio.Runner(loop_factory=loop_factory)
         self.stack = AsyncExitStack()
-        self.get = self.runner.run(self.stack.enter_async_context(async_client(origin, variant, connections)))
+        self.get = self.runner.run(self.stack.enter_async_context(async_client(origin, client, connections)))
 
     def run(self, main: Callable[..., Awaitable[Any]], *args: Any) -> Any:
         """Run `main(get, *args)` on this worker's loop."""
@@ -177,11 +186,11 @@ async def open_connections(get: AsyncGet, n: int) -> None:
     await asyncio.gather(*(get(UNCOUNTED) for _ in range(n)))
 
 
-def start_worker(origin: str, variant: str, connections: int) -> None:
+def start_worker(origin: str, client: str, connections: int) -> None:
     """Pool initializer: this worker's loop and client, with its `connections` open (the clients
     connect lazily, so a cold connection would otherwise land in a timed call); closed at exit."""
     global _worker
-    _worker = LoopWorker(origin, variant, connections)
+    _worker = LoopWorker(origin, client, connections)
     atexit.register(_worker.close)
     _worker.run(open_connections, connections)
 
@@ -225,15 +234,17 @@ def accelerators_in(model: str) -> str:
 
 
 @asynccontextmanager
-async def trio_client(origin: str, variant: str, connections: int) -> AsyncIterator[AsyncGet]:
-    """trio's client, inside a trio run: httpx (its native trio backend) by default, or the h11 pool
-    over trio's own streams (variant `h11`)."""
-    if variant == "h11":
+async def trio_client(origin: str, client: str, connections: int) -> AsyncIterator[AsyncGet]:
+    """trio's client, inside a trio run: `httpx` (its native trio backend) or `h11` (the h11 pool
+    over trio's own streams)."""
+    if client == "h11":
         pool = H11Pool(origin)
         try:
             yield pool.get
         finally:
             await pool.aclose()
-    else:
+    elif client == "httpx":
         async with async_client(origin, "httpx", connections) as get:
             yield get
+    else:
+        raise _unknown(client, ("httpx", "h11"))

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from math import isqrt
 
+from concbench.workloads import Variant, Workload, every_model
+
 BASE = 10_000_000
 QUICK = [{"tasks": 8, "span": 5_000}]  # ~20 ms a task
 FULL = [{"tasks": 32, "span": 5_000}]  # more tasks than cores: load balance matters
@@ -56,3 +58,15 @@ def reference(p: Params) -> list[int]:
 def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> float:
     """Perfect scaling of the sync time over the workers the cores can really run."""
     return sync_s / min(params["workers"], cores)
+
+
+WORKLOAD = Workload(
+    "cpu_bound",
+    "count primes by trial division in K equal, disjoint ranges (pure Python)",
+    quick=QUICK,
+    full=FULL,
+    variants={**every_model(), "asyncio": (Variant("naive"), Variant("offloaded"))},
+    ideal_s=ideal_s,
+    heartbeat=True,
+    bound="cpu",
+)

@@ -24,7 +24,7 @@ def setup(p: Params) -> Iterator[Run]:
     connections = max(limit for _, limit in shares)
     indices, limits = zip(*shares, strict=True)
     with ProcessPoolExecutor(
-        len(shares), initializer=start_worker, initargs=(p.origin, p.variant, connections)
+        len(shares), initializer=start_worker, initargs=(p.origin, p.client, connections)
     ) as pool:
         warm(pool, len(shares), fan_out.__module__)
         yield lambda: concat(list(pool.map(on_worker, repeat(fan_out), repeat(p), indices, limits)))

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from concbench import heartbeat
 from concbench.servers.content import document
+from concbench.workloads import Variant, Workload
 
 from ..clients import AsyncGet, Get, Response, gather_limited, origin_of
 from ..cpu_bound.workload import BASE, count_primes
@@ -36,6 +37,7 @@ class Params:
     span: int
     workers: int
     variant: str = "default"
+    client: str = ""  # the HTTP library this variant opens (clients.py), by name
     url: str = ""  # the server's base URL, with the cell's run token
     dir: str = ""  # the cell's scratch directory
 
@@ -134,3 +136,53 @@ def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: floa
     what computing the N transforms for the reference took in the same worker)."""
     network = math.ceil(params["requests"] / params["concurrency"]) * params["latency_ms"] / 1000
     return max(network, reference_s / min(params["workers"], cores))
+
+
+_URLLIB3 = Variant(imports=("urllib3",), client="urllib3")
+_HTTPX = Variant("httpx", ("httpx",), "httpx", quick=False)  # the same client on every model (full)
+_AIOHTTP = Variant(imports=("aiohttp",), client="aiohttp")
+
+WORKLOAD = Workload(
+    "mixed",
+    "per item: fetch a JSON document (L ms), transform it in pure Python (~3 ms), write a file",
+    quick=QUICK,
+    full=FULL,
+    variants={
+        "sync": (_URLLIB3, _HTTPX),
+        "threads": (_URLLIB3, _HTTPX),
+        "asyncio": (  # the knob: where the CPU part runs; the client is its own field
+            Variant("naive", ("aiohttp",), "aiohttp", "aiohttp, CPU on the loop"),
+            Variant("offloaded", ("aiohttp",), "aiohttp", "aiohttp, CPU in asyncio.to_thread"),
+            Variant("httpx", ("httpx",), "httpx", "httpx, CPU in asyncio.to_thread", quick=False),
+        ),
+        "trio": (
+            Variant(
+                imports=("httpx", "anyio"), client="httpx", about="httpx (trio backend), CPU in to_thread"
+            ),
+            Variant(
+                "h11",
+                ("h11", "anyio"),
+                "h11",
+                "h11 over trio streams (a hand-written pool), CPU in to_thread",
+            ),
+        ),
+        "gevent": (Variant(imports=("urllib3",), client="urllib3", about="urllib3, CPU on the hub"), _HTTPX),
+        "freethreading": (
+            Variant(imports=("aiohttp",), client="aiohttp", about="aiohttp, a loop per thread, CPU inline"),
+            _HTTPX,
+        ),
+        "subinterpreters": (
+            Variant(imports=("aiohttp",), client="aiohttp", about="aiohttp, CPU inline"),
+            _HTTPX,
+        ),
+        "multiprocessing": (
+            Variant(imports=("aiohttp",), client="aiohttp", about="aiohttp, CPU inline"),
+            _HTTPX,
+        ),
+    },
+    ideal_s=ideal_s,
+    bound="latency",
+    server=True,
+    scratch=True,
+    heartbeat=True,
+)

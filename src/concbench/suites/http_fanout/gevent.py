@@ -17,7 +17,7 @@ from .workload import Params, Run, fetch
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
     pool = Pool(p.concurrency)
-    with blocking(p.origin, p.variant, p.concurrency) as get:
+    with blocking(p.origin, p.client, p.concurrency) as get:
         try:
             yield lambda: pool.map(partial(fetch, get, p), range(p.requests))
         finally:

@@ -1,0 +1,84 @@
+"""What a workload says about itself: its `WORKLOAD = Workload(...)`, in its own `workload.py`.
+
+A workload is a package: `workload.py` (params, reference, and this description) and one module per
+model it implements, named after the model (`sync.py`, `threads.py`, ...). The registry finds the
+built-in ones in `concbench.suites` and others through the `concbench.workloads` entry-point group
+(see README, "Benchmark your own job"). Nothing here imports a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+DEFAULT = "default"
+MODEL_NAMES = (  # the registry's models, in its order (their requirements are in registry.MODELS)
+    "sync",
+    "threads",
+    "asyncio",
+    "trio",
+    "gevent",
+    "freethreading",
+    "subinterpreters",
+    "multiprocessing",
+)
+
+Ideal = Callable[[dict[str, int], float, int, float], float | None]  # params, sync wall, cores, reference_s
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way a model runs the workload. `name` is the model's own knob (`naive`, `uvloop`, a start
+    method...) or, when only the library differs, that library's name; `client` is the library
+    doing the I/O, which the model's code opens (`Params.client`), never inferred from the name."""
+
+    name: str = DEFAULT
+    imports: tuple[str, ...] = ()  # every module the model file needs for this variant (n/a without)
+    client: str = ""  # the I/O library: urllib3, httpx, aiohttp, h11 ("" when there is none)
+    about: str = ""  # what the report says it is ("aiohttp on uvloop")
+    quick: bool = True  # in the quick matrix too (False: --full only, to keep quick in its budget)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure a workload's cells record (the worker's `usage.EXTRA[key]`), shown as a column."""
+
+    key: str
+    header: str
+    fmt: str = ".1f"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A workload: its parameter cases (quick and full) and, per model, the variants it implements."""
+
+    name: str
+    summary: str
+    quick: list[dict[str, int]]
+    full: list[dict[str, int]]
+    variants: dict[str, tuple[Variant, ...]]
+    ideal_s: Ideal
+    server: bool = False  # needs the mock HTTP server (or --target)
+    any_server: bool = False  # also runs against a server that is not concbench's (its reference: fetched)
+    scratch: bool = False  # needs a fresh directory, removed after the cell whatever happens
+    heartbeat: bool = False  # measure scheduler lag during its cells (loop_lag_* columns)
+    bytes_moved: Callable[[dict[str, int]], int] | None = None  # for the MB/s column
+    units: Callable[[dict[str, int], str], int] | None = None  # spawn: units per call, by model
+    metrics: tuple[Metric, ...] = ()  # its own figures, in results.csv's `metrics` column
+    kind: str = "job"  # job (compared and recommended), price (spawn: a cost per unit), or
+    # yardstick (null: each model's fixed cost per call, which other cells are judged against)
+    bound: str = ""  # what its ideal is: "cpu" (sync over the cores) or "latency" (waves of L), both
+    # physical limits that no cell can beat; "" when the ideal is only a comparison (disk: sync)
+    by_default: bool = True  # in a run without --workload (job: only with --job)
+    package: str = field(default="", compare=False)  # where its modules are; the registry sets it
+
+    def variant(self, model: str, name: str) -> Variant:
+        return next((v for v in self.variants.get(model, ()) if v.name == name), Variant(name))
+
+
+ONE = (Variant(),)  # a model with a single way of running the workload
+
+
+def every_model(*variants: Variant) -> dict[str, tuple[Variant, ...]]:
+    """The same variants for all eight models (default: one plain variant each)."""
+    return {m: variants or ONE for m in MODEL_NAMES}
