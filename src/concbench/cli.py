@@ -138,6 +138,17 @@ def configure_pythons(p: argparse.ArgumentParser) -> None:
 def configure_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workload", action="append", choices=sorted(WORKLOADS), help="repeatable; default: all")
     p.add_argument("--model", action="append", choices=list(MODELS), help="repeatable; default: all")
+    job = p.add_argument_group("your own job", "FUNCTION(i) for i in range(N), run by every model")
+    job.add_argument(
+        "--job", metavar="MODULE:FUNCTION", help="a blocking function of the item (or an async def)"
+    )
+    job.add_argument(
+        "--async-job", metavar="MODULE:AFUNCTION", help="its native async form, for asyncio and trio"
+    )
+    job.add_argument(
+        "--job-setup", metavar="MODULE:FUNCTION", help="run once per process or interpreter, untimed"
+    )
+    job.add_argument("--items", type=positive_int, help="N, the items per call (default: quick 64, full 256)")
     size = p.add_mutually_exclusive_group()
     size.add_argument("--quick", dest="mode", action="store_const", const="quick", help="(default)")
     size.add_argument("--full", dest="mode", action="store_const", const="full")
@@ -267,8 +278,10 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from concbench import machine, orchestrate, plot, registry, rounds, summary, target
 
+    job = job_of(args)
     # null first (the harness's own cost, which later cells are judged against), sync first (speedups)
-    workloads = ["null", *(w for w in (args.workload or WORKLOADS) if w != "null")]
+    chosen = args.workload or ([] if job else [w for w, wl in WORKLOADS.items() if wl.by_default])
+    workloads = ["null", *(w for w in chosen if w not in ("null", "job")), *(["job"] if job else [])]
     models = ["sync", *(m for m in (args.model or MODELS) if m != "sync")]
     pin_cells(args.server_cpus, args.target)  # first: the cells' CPUs decide the default workers
     try:  # every check that can refuse the input comes before anything is written
@@ -277,7 +290,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
             models,
             full=args.mode == "full",
             workers=args.workers or machine.cores(),
-            overrides=dict(args.param),
+            overrides=dict(args.param) | ({"items": args.items} if args.items else {}),
             sweeps=dict(args.sweep),
         )
         http_target = target.connect(args.target) if args.target else None
@@ -296,6 +309,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         )
     mode = args.mode or "quick"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    checked = check_job(job, cells, pythons, args.timeout) if job else {}
     plan = orchestrate.Plan(
         cells=cells,
         pythons=pythons,
@@ -308,6 +322,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         server_procs=args.server_procs,
         scratch=args.scratch,
         server_cpus=args.server_cpus,
+        **job_plan(job, checked, cells, pythons),
     )
     with summary.progress(console, plan.budget_s) as on_round:
         rows = orchestrate.run(plan, sys.argv, on_round)
@@ -318,6 +333,77 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         console.print(f"chart: {chart}")
     console.print(f"results: {plan.out}")
     return 1 if any(r.status == "failed" for r in rows) else 0
+
+
+def job_of(args: argparse.Namespace):
+    """The --job the user gave (None without one), its references' syntax checked."""
+    from concbench.job import Job, parse_ref
+
+    if not (args.job or args.async_job):
+        for flag, value in (("--items", args.items), ("--job-setup", args.job_setup)):
+            if value:
+                raise UsageError(f"{flag} needs --job MODULE:FUNCTION (or --async-job)")
+        return None
+    try:
+        refs = {
+            k: parse_ref(v, flag)
+            for k, v, flag in (
+                ("function", args.job, "--job"),
+                ("async_function", args.async_job, "--async-job"),
+                ("setup", args.job_setup, "--job-setup"),
+            )
+            if v
+        }
+    except ValueError as e:
+        raise UsageError(str(e)) from e
+    return Job(**refs, path=str(Path.cwd()))
+
+
+def check_job(job, cells: list, pythons: list, timeout_s: float) -> dict:
+    """The job checked on every interpreter (its sync reference, once, untimed): interpreter id ->
+    Checked. A job that cannot run on the first interpreter stops the run with that one line."""
+    from pyperf._utils import create_environ
+
+    from concbench.job import check
+
+    items = max(c.params["items"] for c in cells if c.workload == "job")
+    out = {}
+    for facts in pythons:
+        out[facts.id] = check(facts.executable, job, items, timeout_s, create_environ(None, False, False))
+        if out[facts.id].fatal and facts is pythons[0]:
+            raise UsageError(out[facts.id].fatal)
+    return out
+
+
+def job_plan(job, checked: dict, cells: list, pythons: list) -> dict:
+    """The Plan's part for a --job: its options, the cells each interpreter refuses, the references."""
+    from dataclasses import asdict
+
+    if not job:
+        return {}
+    jobs = [c for c in cells if c.workload == "job"]
+    refusals, references = {}, {}
+    for facts in pythons:
+        found = checked[facts.id]
+        for c in jobs:
+            if reason := found.reason(c.model, c.variant):
+                refusals[(facts.id, "job", c.model, c.variant)] = reason
+            elif not found.fatal:
+                references[(facts.id, "job", c.params_json)] = found.digest(c.params["items"])
+    first = checked[pythons[0].id]
+    record = {
+        **asdict(job),
+        "sources": first.sources,
+        "checked": {
+            i: {"reference_s": round(c.reference_s, 4), "fatal": c.fatal} for i, c in checked.items()
+        },
+    }
+    return {
+        "options": job.options(),
+        "refusals": refusals,
+        "references": references,
+        "manifest": {"job": record},
+    }
 
 
 def cmd_plot(args: argparse.Namespace, console: Console) -> int:

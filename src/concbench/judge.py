@@ -177,8 +177,8 @@ def _notes(row: Row, ctx: Context, wall: paired.Estimate) -> None:
         if note and _server_busy(row, ctx):  # requests queued in front of a busy server do not show
             note = note.replace("client-bound", "server-bound") + " (the server had no CPU to spare)"
         notes.append(note)
-    if row.workers > row.cores:
-        notes.append(f"oversubscribed: {row.workers} workers on {row.cores} cores")
+    if row.workers > row.cores and (row.cpu_s or 0) > BUSY * row.cores * row.wall_s:
+        notes.append(f"oversubscribed: {row.workers} workers on {row.cores} cores, all of them busy")
     if row.gil_reenabled:
         notes.append("GIL re-enabled during the cell: these are not free-threaded numbers")
     if imprecise(row.status, row.workload, row.ci_halfwidth, ctx.target):

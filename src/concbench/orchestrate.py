@@ -58,6 +58,11 @@ class Plan:
     scratch: Path | None = None  # where disk cells write (default: the system's temporary directory)
     server_cpus: frozenset[int] = frozenset()  # pin the mock server there (the cells run on the rest)
     options: dict = field(default_factory=dict)  # run-wide settings for the workloads that take them (--job)
+    refusals: dict[tuple[str, str, str, str], str] = field(default_factory=dict)  # (interpreter, workload,
+    # model, variant) -> why n/a, decided before the run (a --job that a model cannot run)
+    references: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (interpreter, workload,
+    # params JSON) -> the digest to expect, computed before the run (a --job's sync results)
+    manifest: dict = field(default_factory=dict)  # more for manifest.json (what --job ran)
 
     @property
     def ci_target(self) -> float:
@@ -137,7 +142,8 @@ def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, s
         client=variant(cell).client,
         options=plan.options,
         url=server.target.base(token) if server else "",
-        reference=server.references.get(cell.params_json, "") if server else "",
+        reference=plan.references.get((facts.id, cell.workload, cell.params_json))
+        or (server.references.get(cell.params_json, "") if server else ""),
         scratch=scratch,
         heartbeat=model.heartbeat if wl.heartbeat else "",
         round=round_no,
@@ -268,7 +274,8 @@ class Matrix:
             for cell in plan.cells:
                 key = (facts.id, cell)
                 order.append(key)
-                if reason := unavailable(cell, facts) or foreign_reason(cell, server):
+                refused = plan.refusals.get((facts.id, cell.workload, cell.model, cell.variant))
+                if reason := unavailable(cell, facts) or foreign_reason(cell, server) or refused:
                     na[key] = base_row(facts, cell, "n/a", reason)
                 else:
                     evidence[key] = Evidence(facts, cell)
@@ -377,6 +384,7 @@ def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]
             "cells": {c.id: c.params for c in plan.cells},
         },
         "rounds": [],
+        **plan.manifest,
     }
     yardsticks: dict[int, dict] = {}
     with http_server(plan) as server:

@@ -307,6 +307,8 @@ def workload_section(res: Results, workload: str) -> str:
     wl = WORKLOADS[workload]
     sweeps, cases = series(res.df[res.df.workload == workload])
     parts = [f"<p>{escape(wl.summary)}.</p>"]
+    if job := _job(res, workload):
+        parts.append(f"<p>The function: <code>{escape(job)}</code> (its code is in Code side by side).</p>")
     for params, case in cases.groupby("params", sort=False):
         parts.append(f"<h3>{escape(dims(params))}</h3>")
         parts += [_chart(svg) for svg in case_charts(case, wl)]
@@ -375,10 +377,19 @@ def _blank(v: object) -> bool:
     return not isinstance(v, (list, str)) and pd.isna(v)
 
 
-def code_section(workloads: list[str]) -> str:
+def _job(res: Results, workload: str) -> str:
+    """`--job` runs: the user's function(s), as given."""
+    job = res.manifest.get("job") or {} if workload == "job" else {}
+    return " + ".join(f for f in (job.get("function"), job.get("async_function")) if f)
+
+
+def code_section(res: Results, workloads: list[str]) -> str:
     parts = ["<p>What each model runs, side by side; <code>workload.py</code> holds the work they share.</p>"]
     for w in workloads:
         files = code.sources(w)
+        if w == "job":  # the user's own function first: what every model file runs
+            theirs = (res.manifest.get("job") or {}).get("sources", {})
+            files = [code.Source(w, ref, text) for ref, text in theirs.items() if text] + files
         loc = ", ".join(f"{s.model} {s.lines_of_code}" for s in files)
         blocks = "".join(
             f"<div><b>{escape(s.model)}</b> <small>{s.lines_of_code} lines of code</small>{s.html()}</div>"
@@ -516,7 +527,7 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
                 "fastest model for that job (1.00 = fastest, n/a = did not run).</p>" + _chart(heat),
             ),
             *(workload_section(res, w) for w in workloads),
-            code_section(workloads),
+            code_section(res, workloads),
             not_run(res),
             provenance(res),
             comparison_section(cmp) if cmp else "",

@@ -1,4 +1,4 @@
-"""Warm pools: every worker of a `ProcessPoolExecutor` or `InterpreterPoolExecutor` started, its
+"""Warm pools: every worker of an executor (processes, interpreters or threads) started, its
 initializer run and its imports done, before the first timed call.
 
 Both executors start workers lazily, as tasks arrive, so one warm-up call can leave a worker cold,
@@ -9,6 +9,7 @@ until n different workers have reported in.
 
 import importlib
 import os
+import threading
 import time
 from concurrent.futures import Executor
 
@@ -16,8 +17,8 @@ HOLD_S = 0.02  # long enough that the n tasks cannot all be done by fewer worker
 TRIES = 50
 
 
-def who(module: str = "", hold_s: float = HOLD_S) -> tuple[int, int]:
-    """The worker this runs in: (process id, interpreter id), after importing `module` there."""
+def who(module: str = "", hold_s: float = HOLD_S) -> tuple[int, int, int]:
+    """The worker this runs in: (process id, interpreter id, thread id), after importing `module`."""
     if module:
         importlib.import_module(module)
     time.sleep(hold_s)
@@ -27,10 +28,10 @@ def who(module: str = "", hold_s: float = HOLD_S) -> tuple[int, int]:
         interp = interpreters.get_current().id
     except ImportError:  # before 3.14: one interpreter per process
         interp = 0
-    return os.getpid(), interp
+    return os.getpid(), interp, threading.get_ident()
 
 
-def warm(pool: Executor, n: int, module: str = "") -> set[tuple[int, int]]:
+def warm(pool: Executor, n: int, module: str = "") -> set[tuple[int, int, int]]:
     """Start all n workers of `pool`, each having imported `module` (the suite its tasks come from,
     which they would otherwise import in the first timed call); returns who reported in (n of
     them). Raises if they don't."""
