@@ -406,6 +406,23 @@ def job_plan(job, checked: dict, cells: list, pythons: list) -> dict:
     }
 
 
+def configure_new(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", help="the workload's name, also its package's (a Python identifier)")
+    p.add_argument("--dir", type=Path, default=Path(), help="where to create NAME/ (default: here)")
+
+
+def cmd_new(args: argparse.Namespace, console: Console) -> int:
+    from concbench import scaffold
+
+    try:
+        made = scaffold.create(args.name, args.dir).resolve()
+    except scaffold.ScaffoldError as e:
+        raise UsageError(str(e)) from e
+    for line in [f"created {made}", *scaffold.next_steps(made)]:
+        console.print(line, highlight=False, markup=False)
+    return 0
+
+
 def cmd_plot(args: argparse.Namespace, console: Console) -> int:
     from concbench import plot
 
@@ -496,6 +513,7 @@ COMMANDS: dict[str, tuple[str, Configure, Callable[[argparse.Namespace, Console]
     ),
     "list": ("the matrix of workloads × models; which cells are n/a here and why", configure_list, cmd_list),
     "run": ("run cells under pyperf, verify them, write results and a chart", configure_run, cmd_run),
+    "new": ("a workload package of your own (a plug-in), ready to pip install", configure_new, cmd_new),
     "plot": ("bar charts (SVG and PNG) of a results directory", configure_plot, cmd_plot),
     "merge": ("combine results directories (machines, CI jobs) into one", configure_merge, cmd_merge),
     "report": ("one self-contained HTML report of a results directory", configure_report, cmd_report),

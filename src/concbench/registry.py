@@ -46,8 +46,11 @@ MODELS: dict[str, Model] = {
         Model("sync", "one thing after another", concurrent=False, ignores=("concurrency", "workers")),
         Model("threads", "concurrent.futures.ThreadPoolExecutor"),
         Model("asyncio", "coroutines on one event loop", heartbeat="loop"),
-        Model(
-            "trio", "structured concurrency: nursery + trio.to_thread", imports=("trio",), heartbeat="loop"
+        Model(  # anyio: one trio run for a cell's life, through its blocking portal (suites/triorun.py)
+            "trio",
+            "structured concurrency: nursery + trio.to_thread",
+            imports=("trio", "anyio"),
+            heartbeat="loop",
         ),
         Model(
             "gevent",

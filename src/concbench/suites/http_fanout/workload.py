@@ -105,8 +105,8 @@ WORKLOAD = Workload(
             Variant("uvloop", ("aiohttp", "uvloop"), "aiohttp", "aiohttp on uvloop"),
         ),
         "trio": (
-            Variant(imports=("httpx", "anyio"), client="httpx", about="httpx (trio backend)"),
-            Variant("h11", ("h11", "anyio"), "h11", "h11 over trio streams (a hand-written pool)"),
+            Variant(imports=("httpx",), client="httpx", about="httpx (trio backend)"),
+            Variant("h11", ("h11",), "h11", "h11 over trio streams (a hand-written pool)"),
         ),
         "gevent": _BLOCKING,
         "freethreading": (

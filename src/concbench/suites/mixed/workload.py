@@ -156,12 +156,10 @@ WORKLOAD = Workload(
             Variant("httpx", ("httpx",), "httpx", "httpx, CPU in asyncio.to_thread", quick=False),
         ),
         "trio": (
-            Variant(
-                imports=("httpx", "anyio"), client="httpx", about="httpx (trio backend), CPU in to_thread"
-            ),
+            Variant(imports=("httpx",), client="httpx", about="httpx (trio backend), CPU in to_thread"),
             Variant(
                 "h11",
-                ("h11", "anyio"),
+                ("h11",),
                 "h11",
                 "h11 over trio streams (a hand-written pool), CPU in to_thread",
             ),

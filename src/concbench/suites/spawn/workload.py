@@ -79,7 +79,7 @@ WORKLOAD = Workload(
         "sync": (Variant(about="a function call"),),
         "threads": (Variant(about="threading.Thread"),),
         "asyncio": (Variant(about="asyncio.create_task"),),
-        "trio": (Variant(imports=("anyio",), about="nursery.start_soon"),),
+        "trio": (Variant(about="nursery.start_soon"),),
         "gevent": (Variant(about="gevent.spawn"),),
         "freethreading": (Variant(about="threading.Thread, no GIL"),),
         "subinterpreters": (
