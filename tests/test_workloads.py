@@ -2,7 +2,9 @@
 what its variants declare (so a missing package makes a cell n/a, never failed)."""
 
 import ast
+import csv
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -98,7 +100,8 @@ ECHO = '''"""echo: a workload added as one folder."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from concbench.workloads import Workload, every_model
+from concbench.usage import EXTRA
+from concbench.workloads import Metric, Workload, every_model
 
 QUICK = [{"items": 4}]
 FULL = [{"items": 8}]
@@ -117,11 +120,18 @@ def nothing(i: int) -> int:
 
 
 def reference(p: Params) -> list[int]:
+    EXTRA["echoed"] = p.workers  # a figure of its own, in the worker: its `metrics` column
     return list(range(p.workers))
 
 
 WORKLOAD = Workload(
-    "echo", "a new folder", quick=QUICK, full=FULL, variants=every_model(), ideal_s=lambda *a: None
+    "echo",
+    "a new folder",
+    quick=QUICK,
+    full=FULL,
+    variants=every_model(),
+    ideal_s=lambda *a: None,
+    metrics=(Metric("echoed", "tasks echoed", ".0f"),),
 )
 '''
 
@@ -151,6 +161,10 @@ def test_a_new_folder_is_a_new_workload(tmp_path):
         timeout=300,
     )
     assert ran.returncode == 0, ran.stderr[-2000:]
-    rows = (out / "results.csv").read_text().splitlines()
-    echo_rows = [r for r in rows if ",echo," in r]
-    assert len(echo_rows) == 2 and all(",ok," in r for r in echo_rows), echo_rows
+    with (out / "results.csv").open() as f:
+        echo_rows = [r for r in csv.DictReader(f) if r["workload"] == "echo"]
+    assert [r["status"] for r in echo_rows] == ["ok", "ok"], echo_rows
+    assert all(
+        json.loads(r["metrics"])["echoed"] == int(json.loads(r["params"])["workers"]) for r in echo_rows
+    )
+    assert "tasks echoed" in ran.stdout, "its own metric is a column of its table"

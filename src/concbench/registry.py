@@ -196,6 +196,10 @@ def unavailable(cell: Cell, facts: Facts) -> str | None:
     model = MODELS[cell.model]
     if not facts.imports.get("concbench", {}).get("ok"):
         return "concbench is not installed for this interpreter"
+    if plugin := _plugin_module(WORKLOADS[cell.workload]):
+        result = facts.imports.get(plugin, {"ok": False, "error": "not probed"})
+        if not result["ok"]:
+            return f"the workload's package does not import here ({plugin}: {result['error']})"
     if tuple(facts.version_info[:2]) < model.min_python:
         need = ".".join(map(str, model.min_python))
         return f"needs Python >= {need}; this is {facts.version}"
@@ -222,9 +226,14 @@ def gil_only_packages() -> tuple[str, ...]:
     return tuple(p for m in MODELS.values() if m.gil_only for p in m.imports)
 
 
+def _plugin_module(wl: Workload) -> str:
+    """A plug-in workload's workload.py, which each interpreter must import ("" for a built-in one)."""
+    return "" if wl.package.startswith(f"{BUILTIN}.") else f"{wl.package}.workload"
+
+
 def probe_modules() -> list[str]:
-    """Every module a model or variant needs, for the interpreter probe."""
-    names = {"concbench"}
+    """Every module a model or variant needs, and every plug-in's workload.py, for the probe."""
+    names = {"concbench", *filter(None, map(_plugin_module, WORKLOADS.values()))}
     for m in MODELS.values():
         names.update(m.imports)
     for wl in WORKLOADS.values():

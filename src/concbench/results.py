@@ -85,6 +85,7 @@ class Row:
     fio_mb_s: float | None = None  # disk: fio's figure for the same bytes, when fio is installed
     us_per_unit: float | None = None  # spawn: start + join of one unit
     mem_kb_per_unit: float | None = None  # spawn: PSS growth per live unit (mean over runs)
+    metrics: str = ""  # JSON: the workload's own figures (Workload.metrics), each the mean over runs
     raw_file: str = ""
 
 

@@ -126,7 +126,11 @@ COLUMNS: list[Column] = [  # header, cell text, for which workloads
     ("vs machine", lambda r: _fmt(r.machine_efficiency, ".0%"), lambda wl: wl.bound == "cpu"),
     ("CPU (s)", lambda r: _fmt(r.cpu_s, ".3f"), ALWAYS),
     ("RSS (MB)", lambda r: _fmt(r.max_rss_mb, ".0f"), ALWAYS),
-    ("client", lambda r: r.client, lambda wl: any(v.client for vs in wl.variants.values() for v in vs)),
+    (
+        "client",
+        lambda r: r.client,
+        lambda wl: any(v.client or v.about for vs in wl.variants.values() for v in vs),
+    ),
     ("in flight", lambda r: "" if r.max_inflight is None else str(r.max_inflight), lambda wl: wl.server),
     ("p99 (ms)", lambda r: _fmt(r.lat_p99_ms, ".1f"), lambda wl: wl.any_server),
     ("CPU/req (ms)", lambda r: _fmt(r.cpu_ms_per_request, ".3f"), lambda wl: wl.any_server),
@@ -140,12 +144,23 @@ COLUMNS: list[Column] = [  # header, cell text, for which workloads
 LEFT = {"model", "variant", "client", "status"}
 
 
+def columns_for(wl: Workload) -> list[Column]:
+    """The columns `wl` has: the common ones that apply, its own metrics before the status."""
+
+    def metric(key: str, fmt: str) -> Callable[[Row], str]:
+        return lambda r: _fmt(json.loads(r.metrics or "{}").get(key), fmt)
+
+    common = [c for c in COLUMNS if c[2](wl)]
+    own = [(m.header, metric(m.key, m.fmt), ALWAYS) for m in wl.metrics]
+    return common[:-1] + own + common[-1:]
+
+
 def print_tables(console: Console, rows: list[Row]) -> None:
     """One table per interpreter × workload × params, with the columns that workload has."""
     key = lambda r: (r.interpreter, r.workload, r.params)  # noqa: E731
     for (interp, workload, params), group in groupby(sorted(rows, key=key), key=key):
         wl = WORKLOADS[workload]
-        columns = [c for c in COLUMNS if c[2](wl)]
+        columns = columns_for(wl)
         dims = ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
         table = Table(title=escape(f"{workload} on {interp} [{dims}]"))
         for title, _, _ in columns:

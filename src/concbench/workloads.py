@@ -41,7 +41,9 @@ class Variant:
 
 @dataclass(frozen=True)
 class Metric:
-    """A figure a workload's cells record (the worker's `usage.EXTRA[key]`), shown as a column."""
+    """A figure of the workload's own: a model's setup or run sets `concbench.usage.EXTRA[key]` (a
+    number, per worker process); results.csv's `metrics` column holds its mean over the rounds, and
+    the tables and the report show it as a column headed `header`."""
 
     key: str
     header: str

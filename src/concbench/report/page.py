@@ -20,7 +20,7 @@ from concbench.report.groups import series
 from concbench.report.recommend import MIN_ROUNDS, SETTLED, recommend
 from concbench.results import COLUMNS as ROW_COLUMNS
 from concbench.results import STATUSES, TARGETS, imprecise
-from concbench.summary import COLUMNS, LEFT, seconds
+from concbench.summary import LEFT, columns_for, seconds
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 1rem;color:#222}
@@ -347,6 +347,11 @@ def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
         out.append(
             charts.bars(case, "loop_lag_p99_ms", "scheduler lag p99 (heartbeat lateness)", "ms", log=True)
         )
+    for m in wl.metrics:  # the workload's own figures, from results.csv's metrics column
+        figures = case.get("metrics", pd.Series("", index=case.index)).map(lambda t: json.loads(t or "{}"))
+        own = case.assign(**{m.key: figures.map(lambda f, k=m.key: f.get(k))})
+        if own[m.key].notna().any():
+            out.append(charts.bars(own, m.key, m.header, m.header))
     return out
 
 
@@ -355,9 +360,9 @@ def _chart(svg: str) -> str:
 
 
 def cells_table(df: pd.DataFrame, wl: Workload) -> str:
-    """The terminal summary's columns for this workload (summary.COLUMNS), per interpreter, plus the
+    """The terminal summary's columns for this workload (summary.columns_for), per interpreter, plus the
     rounds each cell ran; an old run's missing columns are blank (no CI, no rounds)."""
-    columns = [(title, text) for title, text, shown in COLUMNS if shown(wl) and title != "status"]
+    columns = [(title, text) for title, text, _ in columns_for(wl) if title != "status"]
     if not {"speedup_ci_low", "speedup_ci_high"} <= set(df.columns):
         columns = [("speedup" if t.startswith("speedup") else t, text) for t, text in columns]
     if "rounds" in df:

@@ -1,0 +1,32 @@
+"""A CPU-bound job: thumbnails with Pillow (its C code releases the GIL while it resizes).
+
+    concbench run --job thumbnails:thumbnail --job-setup thumbnails:load --items 32
+
+`load` runs once in every process or interpreter, before the clock (as loading a model or opening
+a connection would); `thumbnail(i)` turns the source image by i degrees, shrinks it and returns the
+PNG bytes (concbench checks every model's bytes against the sync model's).
+"""
+
+from io import BytesIO
+
+from PIL import Image
+
+SOURCE: Image.Image | None = None
+
+
+def load() -> None:
+    """The source image: a 1600 × 1200 gradient, made once per process or interpreter."""
+    global SOURCE
+    gradient = Image.linear_gradient("L").resize((1600, 1200))
+    SOURCE = Image.merge(
+        "RGB", (gradient, gradient.rotate(90), gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    )
+
+
+def thumbnail(i: int) -> bytes:
+    assert SOURCE is not None, "run with --job-setup thumbnails:load"
+    image = SOURCE.rotate(i % 360, resample=Image.Resampling.BICUBIC)
+    image.thumbnail((320, 240), Image.Resampling.LANCZOS)
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
