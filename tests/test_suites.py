@@ -14,44 +14,39 @@ from concbench.cell import Spec, command
 from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
 from concbench.verify import VerificationFailed, check, digest
 
-SUITES = Path(importlib.import_module("concbench.suites").__file__).parent
-CASES = [
-    (w, m, v.name) for w, wl in WORKLOADS.items() for m, variants in wl.variants.items() for v in variants
+CASES = [  # every variant of every workload that has a tiny case (the job workload needs a function)
+    (w, m, v.name)
+    for w, wl in WORKLOADS.items()
+    if wl.tiny is not None
+    for m, variants in wl.variants.items()
+    for v in variants
 ]
 
 
 def test_every_workload_implements_every_model():
     for name, wl in WORKLOADS.items():
         assert set(wl.variants) == set(MODELS), name
-        files = {p.stem for p in (SUITES / name).glob("[!_]*.py")} - {"workload"}  # _*.py: shared helpers
+        folder = Path(importlib.import_module(wl.package).__file__).parent
+        files = {p.stem for p in folder.glob("[!_]*.py")} - {"workload"}  # _*.py: shared helpers
         assert files == set(wl.variants), f"{name}: model files {sorted(files)}"
 
 
-@pytest.mark.parametrize("workload,model", sorted({(w, m) for w, m, _ in CASES}))
+@pytest.mark.parametrize("workload,model", sorted((w, m) for w, wl in WORKLOADS.items() for m in wl.variants))
 def test_same_entry_point(workload, model):
     """Read, not imported: importing gevent would switch the GIL back on in this test process."""
-    tree = ast.parse((SUITES / workload / f"{model}.py").read_text())
+    folder = Path(importlib.import_module(WORKLOADS[workload].package).__file__).parent
+    tree = ast.parse((folder / f"{model}.py").read_text())
     assert ast.get_docstring(tree), "each model file opens with what it measures"
     (setup,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "setup"]
     assert [a.arg for a in setup.args.args] == ["p"]
     assert any(isinstance(d, ast.Name) and d.id == "contextmanager" for d in setup.decorator_list)
 
 
-TINY = {  # small enough for a test, big enough that concurrent models overlap on the server
-    "cpu_bound": {"tasks": 3, "span": 300, "workers": 2},
-    "http_fanout": {"requests": 8, "concurrency": 4, "latency_ms": 30, "size": 100, "workers": 2},
-    "disk_io": {"files": 5, "size": 3000, "fsync": 1, "workers": 2},
-    "spawn": {"units": 20, "alive": 20, "heavy_units": 2, "heavy_alive": 2, "workers": 2},
-    "mixed": {"requests": 8, "concurrency": 4, "latency_ms": 30, "span": 50, "workers": 2},
-    "null": {"workers": 2},
-}
-
-
 @pytest.mark.parametrize("workload,model,variant", CASES)
 def test_model_matches_reference_on_tiny_input(workload, model, variant, facts, tmp_path, http_server):
     """Through the real cell worker (gevent patched first): two calls, each checked against the
     reference; for HTTP, the server's own counts prove the requests and the concurrency."""
-    cell = Cell(workload, model, variant, TINY[workload])
+    cell = Cell(workload, model, variant, WORKLOADS[workload].tiny)
     if reason := unavailable(cell, facts):
         pytest.skip(f"n/a here: {reason}")
     run = http_server.new_run() if WORKLOADS[workload].server else None
@@ -74,7 +69,7 @@ def test_model_matches_reference_on_tiny_input(workload, model, variant, facts, 
     assert bench.get_nvalue() == 2
     assert bench.get_metadata()["gil_enabled_after"] == int(not facts.gil_disabled_build)
     assert not list(scratch.iterdir()), "every file the cell wrote is gone"
-    if WORKLOADS[workload].units and model != "sync":  # spawn: memory per live unit, from every worker
+    if workload == "spawn" and model != "sync":  # memory per live unit, from every worker
         assert bench.get_runs()[0].get_metadata()["mem_kb_per_unit"] > 0
     if run:
         stats = http_server.stats(run)

@@ -72,6 +72,8 @@ class Workload:
     bound: str = ""  # what its ideal is: "cpu" (sync over the cores) or "latency" (waves of L), both
     # physical limits that no cell can beat; "" when the ideal is only a comparison (disk: sync)
     by_default: bool = True  # in a run without --workload (job: only with --job)
+    tiny: dict[str, int] | None = None  # a case small enough for the tests of every model (with workers);
+    # None: its own tests run it (job: it needs a function)
     package: str = field(default="", compare=False)  # where its modules are; the registry sets it
 
     def variant(self, model: str, name: str) -> Variant:

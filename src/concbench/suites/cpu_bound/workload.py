@@ -67,6 +67,7 @@ WORKLOAD = Workload(
     full=FULL,
     variants={**every_model(), "asyncio": (Variant("naive"), Variant("offloaded"))},
     ideal_s=ideal_s,
+    tiny={"tasks": 3, "span": 300, "workers": 2},
     heartbeat=True,
     bound="cpu",
 )

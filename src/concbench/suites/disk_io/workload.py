@@ -124,6 +124,7 @@ WORKLOAD = Workload(
         "gevent": (Variant(about="gevent.threadpool"),),
     },
     ideal_s=ideal_s,
+    tiny={"files": 5, "size": 3000, "fsync": 1, "workers": 2},
     scratch=True,
     bytes_moved=bytes_moved,
 )

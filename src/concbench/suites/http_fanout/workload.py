@@ -117,6 +117,7 @@ WORKLOAD = Workload(
         "multiprocessing": _AIOHTTP_OR_HTTPX,
     },
     ideal_s=ideal_s,
+    tiny={"requests": 8, "concurrency": 4, "latency_ms": 30, "size": 100, "workers": 2},
     bound="latency",
     server=True,
     any_server=True,

@@ -179,6 +179,7 @@ WORKLOAD = Workload(
         ),
     },
     ideal_s=ideal_s,
+    tiny={"requests": 8, "concurrency": 4, "latency_ms": 30, "span": 50, "workers": 2},
     bound="latency",
     server=True,
     scratch=True,

@@ -43,5 +43,6 @@ WORKLOAD = Workload(
     full=FULL,
     variants=every_model(),
     ideal_s=ideal_s,
+    tiny={"workers": 2},
     kind="yardstick",
 )

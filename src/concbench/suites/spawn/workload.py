@@ -93,6 +93,7 @@ WORKLOAD = Workload(
         ),
     },
     ideal_s=ideal_s,
+    tiny={"units": 20, "alive": 20, "heavy_units": 2, "heavy_alive": 2, "workers": 2},
     units=units,
     kind="price",
 )
