@@ -18,9 +18,8 @@ def load() -> None:
     """The source image: a 1600 × 1200 gradient, made once per process or interpreter."""
     global SOURCE
     gradient = Image.linear_gradient("L").resize((1600, 1200))
-    SOURCE = Image.merge(
-        "RGB", (gradient, gradient.rotate(90), gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
-    )
+    flipped = gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    SOURCE = Image.merge("RGB", (gradient, gradient.rotate(90), flipped))
 
 
 def thumbnail(i: int) -> bytes:

@@ -98,5 +98,5 @@ def test_setup_starts_every_pool_worker(model, workers, tmp_path, monkeypatch, f
         assert n == workers == pool._max_workers
         assert len(seen) == workers
         if model == "multiprocessing":
-            assert {pid for pid, _ in seen} == set(pool._processes)
+            assert {pid for pid, _, _ in seen} == set(pool._processes)
         assert run() == reference(p)

@@ -93,7 +93,15 @@ def test_workers_with_their_own_loops_send_their_lag_back(model, http_server):
     module = importlib.import_module(f"concbench.suites.mixed.{model}")
     assert module.HEARTBEAT == "own", "the cell must not add a parent-thread heartbeat"
     run = http_server.new_run()
-    p = Params(requests=8, concurrency=4, latency_ms=5, span=2000, workers=2, url=http_server.base(run))
+    p = Params(
+        requests=8,
+        concurrency=4,
+        latency_ms=5,
+        span=2000,
+        workers=2,
+        url=http_server.base(run),
+        client="aiohttp",
+    )
     import tempfile
 
     with tempfile.TemporaryDirectory() as d, module.setup(Params(**{**p.__dict__, "dir": d})) as call:

@@ -46,12 +46,12 @@ def recorded(monkeypatch, module, executor: str) -> list[Executor]:
     return pools
 
 
-def imported(pool: Executor, n: int, name: str) -> dict[tuple[int, int], bool]:
+def imported(pool: Executor, n: int, name: str) -> dict[tuple[int, int, int], bool]:
     """Whether each of the n workers has module `name` imported: a probe on each, as `warm` does."""
     probe = (
         f"(__import__('concbench.suites.pools').suites.pools.who(), {name!r} in __import__('sys').modules)"
     )
-    seen: dict[tuple[int, int], bool] = {}
+    seen: dict[tuple[int, int, int], bool] = {}
     for _ in range(50):
         seen.update(f.result() for f in [pool.submit(eval, probe, {}) for _ in range(n)])
         if len(seen) == n:
@@ -62,14 +62,14 @@ def imported(pool: Executor, n: int, name: str) -> dict[tuple[int, int], bool]:
 def test_warm_starts_every_process():
     with ProcessPoolExecutor(2) as pool:
         seen = warm(pool, 2)
-    assert len({pid for pid, _ in seen}) == 2
+    assert len({pid for pid, _, _ in seen}) == 2
 
 
 @needs_314
 def test_warm_starts_every_interpreter():
     with interpreter_pool(2) as pool:
         seen = warm(pool, 2)
-    assert len({interp for _, interp in seen}) == 2
+    assert len({interp for _, interp, _ in seen}) == 2
 
 
 @pytest.mark.parametrize("model,executor", MODELS)
@@ -106,7 +106,13 @@ def test_http_setup_opens_every_connection_uncounted(workload, model, executor, 
     run_token = http_server.new_run()
     extra = {"size": 100} if workload == "http_fanout" else {"span": 50, "dir": str(tmp_path)}
     p = wl.Params(
-        requests=10, concurrency=5, latency_ms=20, workers=2, url=http_server.base(run_token), **extra
+        requests=10,
+        concurrency=5,
+        latency_ms=20,
+        workers=2,
+        url=http_server.base(run_token),
+        client="aiohttp",
+        **extra,
     )
     shares = p.shares()
     expected = len(shares) * max(limit for _, limit in shares)  # 2 workers × 3

@@ -43,7 +43,7 @@ class Spec:
     variant: str
     params: dict
     name: str
-    package: str  # where the workload's modules are: its workload.py and one module per model
+    package: str = ""  # where the workload's modules are (default: the built-in concbench.suites.<workload>)
     client: str = ""  # the variant's I/O library (Params.client), for the workloads that open one
     options: dict = dataclasses.field(default_factory=dict)  # run-wide settings (--job), given to the
     # workloads whose Params take them
@@ -118,8 +118,9 @@ def main(gil_at_start: bool) -> None:
     if not args.worker:  # run by hand under pyperf's manager: it only spawns the workers
         runner.bench_time_func(spec.name, lambda loops: 0.0)
         return
-    workload = importlib.import_module(f"{spec.package}.workload")
-    model = importlib.import_module(f"{spec.package}.{spec.model}")
+    package = spec.package or f"concbench.suites.{spec.workload}"
+    workload = importlib.import_module(f"{package}.workload")
+    model = importlib.import_module(f"{package}.{spec.model}")
     given = {  # for the workloads whose Params take them
         "url": spec.url,
         "dir": spec.scratch,
