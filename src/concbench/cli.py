@@ -251,7 +251,7 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
     for by in ("model", "interpreter"):
         means = ", ".join(f"{k} {v:.3f}" for k, v in cmp.geomean(by).items())
         console.print(f"geometric mean of B/A per {by}: {means}")
-    for line in agreement_lines(cmp):
+    for line in [*agreement_lines(cmp), *cmp.notes]:
         console.print(line, highlight=False)
     return 0
 

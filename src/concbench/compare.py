@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from concbench.paired import welch
+from concbench.registry import WORKLOADS
 from concbench.report import claims
 from concbench.report.data import Results, yardsticks
 from concbench.report.groups import baseline, ok
@@ -58,6 +59,7 @@ class Comparison:
     only_a: int  # ok cells of A that B lacks (or that are not ok in B)
     only_b: int
     machine: str = ""  # how the machine's speed differed between the runs
+    notes: list[str] = field(default_factory=list)  # what was left out of the comparison, and why
     picks: list[tuple[str, str, str, bool]] = field(default_factory=list)  # where, A's, B's, agree
     verdicts: list[tuple[str, str, str]] = field(default_factory=list)  # claim, A's, B's
 
@@ -80,10 +82,21 @@ def _logs(res: Results, row: pd.Series) -> tuple[list[float], str]:
     if not own:
         return [], "wall"
     sync = baseline(res.df, row) if row.model != "sync" else None
-    if sync is not None and sync.rounds_values and res.df.loc[sync.name, "workload"] not in ("spawn",):
+    if sync is not None and sync.rounds_values and _is_job(res.df.loc[sync.name, "workload"]):
         return [math.log(own[r] / sync.rounds_values[r]) for r in own if r in sync.rounds_values], "sync"
     yard = yardsticks(res.manifest)
     return [math.log(own[r] / yard[r]["loop_s"]) for r in own if r in yard], "machine"
+
+
+def _is_job(workload: str) -> bool:
+    """A job has a sync baseline to be relative to; a price (spawn) or a yardstick has not."""
+    wl = WORKLOADS.get(workload)
+    return wl is not None and wl.kind == "job"
+
+
+def _job(res: Results) -> tuple[str, str]:
+    job = res.manifest.get("job") or {}
+    return job.get("function", ""), job.get("async_function", "")
 
 
 def _ratio(a: Results, b: Results, ra: pd.Series, rb: pd.Series) -> Ratio:
@@ -111,10 +124,18 @@ def machine_line(a: Results, b: Results) -> str:
 
 def compare(a: Results, b: Results) -> Comparison:
     left, right = (ok(r.df) for r in (a, b))
+    unlike = _job(a) != _job(b)  # two --job runs of different functions have no cell in common
+    if unlike:
+        left, right = left[left.workload != "job"], right[right.workload != "job"]
     both = left.reset_index().merge(right.reset_index(), on=KEY, suffixes=("_a", "_b"))
     ratios = [_ratio(a, b, a.df.loc[m.index_a], b.df.loc[m.index_b]) for m in both.itertuples()]
     cmp = Comparison(str(a.path), str(b.path), ratios, len(left) - len(both), len(right) - len(both))
     cmp.machine = machine_line(a, b)
+    if unlike and {"job"} & (set(a.df.workload) | set(b.df.workload)):
+        cmp.notes.append(
+            f"job cells not compared: A ran {' + '.join(filter(None, _job(a))) or 'no --job'}, B "
+            f"{' + '.join(filter(None, _job(b))) or 'no --job'}"
+        )
     picks_b = {(p.interpreter, p.case): p for p in recommend(b.df)}
     for p in recommend(a.df):
         if (q := picks_b.get((p.interpreter, p.case))) is not None:
