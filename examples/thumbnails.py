@@ -7,11 +7,13 @@ a connection would); `thumbnail(i)` turns the source image by i degrees, shrinks
 PNG bytes (concbench checks every model's bytes against the sync model's).
 """
 
+import threading
 from io import BytesIO
 
 from PIL import Image
 
 SOURCE: Image.Image | None = None
+OWN = threading.local()
 
 
 def load() -> None:
@@ -24,7 +26,20 @@ def load() -> None:
 
 def thumbnail(i: int) -> bytes:
     assert SOURCE is not None, "run with --job-setup thumbnails:load"
-    image = SOURCE.rotate(i % 360, resample=Image.Resampling.BICUBIC)
+    return _thumbnail(SOURCE, i)
+
+
+def thumbnail_own_copy(i: int) -> bytes:
+    """The same from this thread's own copy of the source. On 3.14t Pillow locks an image while it
+    works on it, so threads that share one source image take turns (on the GIL build they do not:
+    Pillow releases the GIL around its C loops)."""
+    if not hasattr(OWN, "source"):
+        OWN.source = SOURCE.copy()
+    return _thumbnail(OWN.source, i)
+
+
+def _thumbnail(source: Image.Image, i: int) -> bytes:
+    image = source.rotate(i % 360, resample=Image.Resampling.BICUBIC)
     image.thumbnail((320, 240), Image.Resampling.LANCZOS)
     out = BytesIO()
     image.save(out, "PNG")
