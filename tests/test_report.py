@@ -249,3 +249,55 @@ def test_page_renders_a_run_where_nothing_ran_and_a_sweep_of_the_only_dimension(
     assert "needs a free-threaded build" in html and '<section id="claims">' in html
     swept = [cell("spawn", "threads", params=f'{{"workers":{w}}}', us_per_unit=60.0) for w in (1, 2, 4)]
     assert "scaling with workers" in page.render(Results("X", {}, frame(*swept)))
+
+
+@pytest.mark.parametrize(("asyncio_s", "expected"), [(0.5, claims.SUPPORTED), (0.3, claims.CONTRADICTED)])
+def test_subprocess_claim_flips_when_asyncio_beats_the_thread_pool(asyncio_s, expected):
+    threads = cell("subprocess", "threads", 0.5)
+    assert verdict(claims.subprocess_no_faster, threads, cell("subprocess", "asyncio", asyncio_s)) == expected
+    assert verdict(claims.subprocess_no_faster, threads) == claims.NOT_MEASURED
+
+
+def _price(workload: str, label: str, us: float, interp: str = GIL, params: str = '{"workers":2}') -> dict:
+    """A price cell: `us` µs per unit over a fixed number of units per call."""
+    return cell(workload, label, us * 1e-3, interp, us_per_unit=us, params=params)
+
+
+@pytest.mark.parametrize(("task_us", "expected"), [(5.0, claims.SUPPORTED), (40.0, claims.CONTRADICTED)])
+def test_coroutines_switch_faster_flips_with_the_round_trips(task_us, expected):
+    one = '{"pairs":1,"workers":2}'
+    cells = [
+        _price("pingpong", "asyncio", task_us, params=one),
+        _price("pingpong", "threads", 40.0, params=one),
+    ]
+    assert verdict(claims.coroutines_switch_faster, *cells) == expected
+    two = '{"pairs":2,"workers":2}'  # only one pair at a time is a switch's latency
+    cells = [
+        _price("pingpong", "asyncio", task_us, params=two),
+        _price("pingpong", "threads", 40.0, params=two),
+    ]
+    assert verdict(claims.coroutines_switch_faster, *cells) == claims.NOT_MEASURED
+
+
+@pytest.mark.parametrize(
+    ("local_ns", "lock_ns", "expected"),
+    [(55, 300, claims.SUPPORTED), (55, 60, claims.CONTRADICTED), (100, 300, claims.CONTRADICTED)],
+)
+def test_free_threading_shares_little_flips_with_the_scaling(local_ns, lock_ns, expected):
+    """sync 100 ns an update, 2 workers on 2 cores: the ideal is 2×, 70 % of it 1.4×."""
+    cells = [
+        _price("shared_state", label, ns / 1e3, FT, params='{"shape":0,"workers":2}')
+        for label, ns in (("sync", 100), ("freethreading/local", local_ns), ("freethreading/lock", lock_ns))
+    ]
+    cells = [c | {"gil_enabled_runtime": False} for c in cells]
+    assert verdict(claims.free_threading_shares_little, *cells) == expected
+    assert verdict(claims.free_threading_shares_little, *cells[1:]) == claims.NOT_MEASURED  # no sync
+
+
+@pytest.mark.parametrize(("manager_us", "expected"), [(30.0, claims.SUPPORTED), (5.0, claims.CONTRADICTED)])
+def test_sharing_across_processes_flips_below_two_orders_of_magnitude(manager_us, expected):
+    cells = [
+        _price("shared_state", "multiprocessing/manager", manager_us),
+        _price("shared_state", "threads/lock", 0.1),
+    ]
+    assert verdict(claims.sharing_across_processes, *cells) == expected

@@ -21,6 +21,8 @@ SCALES = 0.7  # threads "scale" when they reach this share of the ideal speedup
 GIL_SPEEDUP = 1.1  # under the GIL, threads "don't speed up" CPU work below this
 LAG_FACTOR = 1.25  # blocking the loop must raise its p99 lag clearly (by 25 %), not marginally
 KEEPS_UP = 1.10  # gevent "keeps up" within 10 % of asyncio (or within noise)
+FASTER = 0.95  # "faster" takes a significant difference of at least 5 %
+ORDERS = 100  # "orders of magnitude": two of them, at least
 
 
 @dataclass
@@ -300,6 +302,109 @@ def library_matters(df: pd.DataFrame) -> Verdict:
     )
 
 
+def _price_pairs(df: pd.DataFrame, workload: str, a: str, b: str) -> list[tuple[pd.Series, pd.Series]]:
+    return [
+        (x, y) for x, y in _pair(df, workload, a, b) if pd.notna(x.us_per_unit) and pd.notna(y.us_per_unit)
+    ]
+
+
+def _significantly_faster(a: pd.Series, b: pd.Series, per_unit: bool = False) -> bool:
+    """`a` beats `b` by 5 % or more, and significantly (on wall samples: the same units per call)."""
+    if per_unit:
+        return a.us_per_unit < FASTER * b.us_per_unit and differ(a, b)
+    return a.wall_s < FASTER * b.wall_s and differ(a, b)
+
+
+def subprocess_no_faster(df: pd.DataFrame) -> Verdict:
+    """Supported when asyncio's subprocesses (`create_subprocess_exec`) are nowhere significantly
+    (and 5 %) faster than threads calling `subprocess.run` for the same children, at the same limit;
+    contradicted where they are. Both wait on the children; neither can make them start sooner."""
+    v = Verdict("Running other programs: asyncio.subprocess is no faster than threads calling subprocess.run")
+    faster = []
+    for a, t in _pair(df, "subprocess", "asyncio", "threads"):
+        v.evidence.append(f"{_where(a)}: asyncio {seconds(a.wall_s)}, threads {seconds(t.wall_s)}")
+        if _significantly_faster(a, t):
+            faster.append(_where(a))
+    return v.settle(
+        faster,
+        "asyncio's subprocesses were significantly faster than a thread pool's",
+        "the children's start and their waits cost the same whichever model waits for them",
+        "no subprocess cells of both asyncio and threads ran",
+    )
+
+
+def coroutines_switch_faster(df: pd.DataFrame) -> Verdict:
+    """Supported when a round trip between two asyncio tasks (an `asyncio.Queue`) costs
+    significantly (5 %) less than one between two threads (a `queue.Queue`), one pair at a time, on
+    every interpreter measured; contradicted where it does not."""
+    v = Verdict("Coroutines switch faster than threads")
+    slower = []
+    for a, t in _price_pairs(df, "pingpong", "asyncio", "threads"):
+        if json.loads(a.params).get("pairs") != 1:
+            continue
+        v.evidence.append(
+            f"{_where(a)}: asyncio {a.us_per_unit:.1f} µs a round trip, threads {t.us_per_unit:.1f} µs "
+            f"(×{t.us_per_unit / a.us_per_unit:.1f})"
+        )
+        if not _significantly_faster(a, t, per_unit=True):
+            slower.append(_where(a))
+    return v.settle(
+        slower,
+        "a task's round trip was not cheaper than a thread's",
+        "a round trip between tasks costs less than one between threads",
+        "no pingpong cells with one pair of both asyncio and threads ran",
+    )
+
+
+def free_threading_shares_little(df: pd.DataFrame) -> Verdict:
+    """On a free-threaded build with the GIL off, per shared_state case: supported when counting
+    locally and merging (`freethreading/local`) reaches 70 % of the ideal speedup over sync
+    (min(workers, cores)) while updating one shared object under a lock (`freethreading/lock`)
+    does not, in every case; contradicted where the lock scales too or the local counts do not."""
+    v = Verdict("Free-threading scales only while threads share little")
+    wrong = []
+    for local, locked in _price_pairs(df, "shared_state", "freethreading/local", "freethreading/lock"):
+        sync = baseline(df, local)
+        if sync is None or pd.isna(sync.us_per_unit) or local.gil_enabled_runtime:
+            continue
+        ideal = min(local.workers, local.cores)
+        up = {k: sync.us_per_unit / r.us_per_unit for k, r in (("local", local), ("lock", locked))}
+        v.evidence.append(
+            f"{_where(local)}: sync {sync.us_per_unit * 1e3:.0f} ns an update; local counts "
+            f"{up['local']:.2f}× sync, one locked object {up['lock']:.2f}× (ideal {ideal}×)"
+        )
+        if up["local"] < SCALES * ideal or up["lock"] >= SCALES * ideal:
+            wrong.append(_where(local))
+    return v.settle(
+        wrong,
+        "sharing did not decide the scaling",
+        f"local counts reached {SCALES:.0%} of the ideal, one shared object under a lock did not",
+        "no shared_state cells of freethreading/local and freethreading/lock with the GIL off",
+    )
+
+
+def sharing_across_processes(df: pd.DataFrame) -> Verdict:
+    """Supported when an update through a `multiprocessing.Manager` proxy costs at least 100× one
+    under a `threading.Lock` in a shared object, for the same case on every interpreter measured;
+    contradicted where it costs less."""
+    v = Verdict("Sharing state across processes costs orders of magnitude more than across threads")
+    cheaper = []
+    for m, t in _price_pairs(df, "shared_state", "multiprocessing/manager", "threads/lock"):
+        times = m.us_per_unit / t.us_per_unit
+        v.evidence.append(
+            f"{_where(m)}: a Manager proxy {m.us_per_unit:.1f} µs an update, a thread under a lock "
+            f"{t.us_per_unit * 1e3:.0f} ns (×{times:.0f})"
+        )
+        if times < ORDERS:
+            cheaper.append(f"{_where(m)} (×{times:.0f})")
+    return v.settle(
+        cheaper,
+        f"a proxy update cost less than {ORDERS}× a locked one",
+        f"every proxy update cost at least {ORDERS}× a locked update between threads",
+        "no shared_state cells of multiprocessing/manager and threads/lock ran",
+    )
+
+
 CLAIMS: list[Callable[[pd.DataFrame], Verdict]] = [
     aiofiles_is_a_thread_pool,
     blocking_the_loop,
@@ -310,6 +415,10 @@ CLAIMS: list[Callable[[pd.DataFrame], Verdict]] = [
     coroutines_are_lighter,
     gevent_keeps_up,
     library_matters,
+    subprocess_no_faster,
+    coroutines_switch_faster,
+    free_threading_shares_little,
+    sharing_across_processes,
 ]
 
 
