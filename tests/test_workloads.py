@@ -163,7 +163,9 @@ def test_a_new_folder_is_a_new_workload(tmp_path):
     assert ran.returncode == 0, ran.stderr[-2000:]
     with (out / "results.csv").open() as f:
         echo_rows = [r for r in csv.DictReader(f) if r["workload"] == "echo"]
-    assert [r["status"] for r in echo_rows] == ["ok", "ok"], echo_rows
+    # ok, or impossible: the echo cells are null's own, so they may time below null's floor
+    assert len(echo_rows) == 2 and {r["status"] for r in echo_rows} <= {"ok", "impossible"}, echo_rows
+    assert all(r["digest_ok"] == "True" for r in echo_rows)
     assert all(
         json.loads(r["metrics"])["echoed"] == int(json.loads(r["params"])["workers"]) for r in echo_rows
     )
