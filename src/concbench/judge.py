@@ -130,7 +130,7 @@ def _measured(ev: Evidence) -> Row:
         row.loop_lag_max_ms = max(m["loop_lag_max_ms"] for m in runs)
     wl = WORKLOADS[cell.workload]
     if wl.units:
-        row.us_per_unit = row.wall_s / wl.units(cell.params, cell.model) * 1e6
+        row.us_per_unit = row.wall_s / wl.units(cell.params, cell.model, cell.variant) * 1e6
         if "mem_kb_per_unit" in runs[0]:
             row.mem_kb_per_unit = statistics.fmean(m["mem_kb_per_unit"] for m in runs)
     if wl.bytes_moved:

@@ -88,7 +88,9 @@ def _fmt(value: float | None, spec: str, suffix: str = "") -> str:
 
 
 def seconds(x: float) -> str:
-    """A duration in the unit that fits it: 12.3 µs, 45.6 ms, 7.890 s."""
+    """A duration in the unit that fits it: 85 ns, 12.3 µs, 45.6 ms, 7.890 s."""
+    if x < 1e-6:
+        return f"{x * 1e9:.0f} ns"
     if x < 1e-3:
         return f"{x * 1e6:.1f} µs"
     return f"{x * 1e3:.1f} ms" if x < 1 else f"{x:.3f} s"
@@ -137,7 +139,11 @@ COLUMNS: list[Column] = [  # header, cell text, for which workloads
     ("lag p99 (ms)", lambda r: _fmt(r.loop_lag_p99_ms, ".1f"), lambda wl: wl.heartbeat),
     ("MB/s", lambda r: _fmt(r.mb_per_s, ".0f"), lambda wl: wl.bytes_moved is not None),
     ("fio MB/s", lambda r: _fmt(r.fio_mb_s, ".0f"), lambda wl: wl.bytes_moved is not None),
-    ("µs/unit", lambda r: _fmt(r.us_per_unit, ".1f"), lambda wl: wl.units is not None),
+    (
+        "per unit",
+        lambda r: "" if r.us_per_unit is None else seconds(r.us_per_unit / 1e6),
+        lambda wl: wl.units,
+    ),
     ("KiB/live unit", lambda r: _fmt(r.mem_kb_per_unit, ".1f"), lambda wl: wl.units is not None),
     ("status", _status, ALWAYS),
 ]

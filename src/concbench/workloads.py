@@ -65,7 +65,9 @@ class Workload:
     scratch: bool = False  # needs a fresh directory, removed after the cell whatever happens
     heartbeat: bool = False  # measure scheduler lag during its cells (loop_lag_* columns)
     bytes_moved: Callable[[dict[str, int]], int] | None = None  # for the MB/s column
-    units: Callable[[dict[str, int], str], int] | None = None  # spawn: units per call, by model
+    units: Callable[[dict[str, int], str, str], int] | None = None  # a price's units per call, by
+    # params, model and variant (us_per_unit = wall / units)
+    unit: str = "unit"  # what one of them is, for the report: "start + join", "round trip", "update"
     metrics: tuple[Metric, ...] = ()  # its own figures, in results.csv's `metrics` column
     kind: str = "job"  # job (compared and recommended), price (spawn: a cost per unit), or
     # yardstick (null: each model's fixed cost per call, which other cells are judged against)

@@ -325,10 +325,12 @@ def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
     """The charts of one params case: wall (or unit cost), efficiency, latency, lag, memory."""
     ok = case[case.status == "ok"]
     if wl.units:
-        return [
-            charts.bars(case, "us_per_unit", "start + join, per unit", "µs per unit", log=True),
-            charts.bars(case, "mem_kb_per_unit", "memory per live unit (PSS)", "KiB per unit", log=True),
-        ]
+        out = [charts.bars(case, "us_per_unit", f"cost of one {wl.unit}", f"µs per {wl.unit}", log=True)]
+        if ok.mem_kb_per_unit.notna().any():
+            out.append(
+                charts.bars(case, "mem_kb_per_unit", "memory per live unit (PSS)", "KiB per unit", log=True)
+            )
+        return out
     out = [
         charts.bars(
             case,

@@ -46,7 +46,7 @@ def reference(p: Params) -> list[int]:
     return list(range(p.n))
 
 
-def units(params: dict[str, int], model: str) -> int:
+def units(params: dict[str, int], model: str, variant: str) -> int:
     """How many units a cell of `model` starts per call (the same rule as `Params.n`)."""
     return Params(**params, model=model).n
 
@@ -95,5 +95,6 @@ WORKLOAD = Workload(
     ideal_s=ideal_s,
     tiny={"units": 20, "alive": 20, "heavy_units": 2, "heavy_alive": 2, "workers": 2},
     units=units,
+    unit="start + join",
     kind="price",
 )
