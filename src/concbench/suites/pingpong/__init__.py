@@ -1,0 +1,1 @@
+"""Ping-pong: two units pass a token back and forth; the price of one hop between two workers."""
