@@ -6,6 +6,7 @@
 """
 
 import asyncio
+import functools
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,11 +19,8 @@ from .workload import Params, Run, async_form, ready, unit
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
     ready(p)
-    if p.variant == "native":
-        one = async_form(p)
-    else:
-        blocking = unit(p)
-        one = lambda i: asyncio.to_thread(blocking, i)  # noqa: E731
+    native = p.variant == "native"
+    one = async_form(p) if native else functools.partial(asyncio.to_thread, unit(p))
     with asyncio.Runner() as runner, ThreadPoolExecutor(p.workers) as pool:
         warm(pool, p.workers)
         runner.get_loop().set_default_executor(pool)

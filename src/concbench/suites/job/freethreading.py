@@ -1,19 +1,25 @@
-"""free-threading: one long-lived thread per worker (`crew`), each with a static share of the
-items (every `workers`-th one); refuses to run with the GIL on, fails if it came back."""
+"""free-threading: the threads model's code (`ThreadPoolExecutor(workers).map`, each free thread
+taking the next item) on a build without the GIL: same code, no GIL. Refuses to run with the GIL
+on, and fails the cell if it came back during the work (an extension module can switch it on)."""
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..freethreaded import crew, require_gil_off
-from ..partition import interleave, merge
-from .workload import Params, Run, ready, unit
+from ..freethreaded import require_gil_off
+from . import threads
+from .workload import Params, Run
 
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
     require_gil_off()
-    ready(p)
-    one = unit(p)
-    shares = interleave(p.items, p.workers)
-    with crew(len(shares)) as each:
-        yield lambda: merge(each(lambda k: [one(i) for i in shares[k]]), p.items)
+
+    def checked(run: Run) -> list:
+        results = run()
+        if sys._is_gil_enabled():
+            raise RuntimeError("the GIL was re-enabled during the run")
+        return results
+
+    with threads.setup(p) as run:
+        yield lambda: checked(run)

@@ -1,20 +1,21 @@
 """multiprocessing: `ProcessPoolExecutor(workers)` (the interpreter's default start method), each
-process running its share of the items in one task. Every process is started, has imported the job
-and run its setup (the initializer, `ready`) before the clock; results come back pickled."""
+process taking the next chunk of items as it comes free (`chunks`, as subinterpreters do). Every
+process is started, has imported the job and run its setup (the initializer, `ready`) before the
+clock; results come back pickled."""
 
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import repeat
 
-from ..partition import interleave, merge
+from ..partition import concat
 from ..pools import warm
-from .workload import Params, Run, ready, share
+from .workload import Params, Run, chunks, ready, share
 
 
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
-    shares = interleave(p.items, p.workers)
-    with ProcessPoolExecutor(len(shares), initializer=ready, initargs=(p,)) as pool:
-        warm(pool, len(shares))
-        yield lambda: merge(list(pool.map(share, repeat(p), shares)), p.items)
+    with ProcessPoolExecutor(p.workers, initializer=ready, initargs=(p,)) as pool:
+        warm(pool, p.workers)
+        parts = chunks(p)
+        yield lambda: concat(pool.map(share, repeat(p), parts))

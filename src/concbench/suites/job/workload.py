@@ -3,7 +3,7 @@
 The unit is the user's function of the item number, `FUNCTION(i) -> result`, for i in range(items):
 a blocking function (CPU, blocking I/O, a library call), or an `async def` (`--async-job`, or a
 `--job` that is one), the native form for asyncio and trio. Each model runs the items its own way,
-at most `workers` in progress at once, with the same fair shares as the built-in workloads.
+at most `workers` in progress at once, each free worker taking the next item (or chunk of items).
 
 Not timed: importing the user's module and running `--job-setup` once in every process or
 interpreter that runs items (`ready`: the cell's own process, and each pool process or interpreter,
@@ -15,12 +15,14 @@ sorted, anything else by repr), so results from another process or interpreter c
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import importlib
 import inspect
 import json
 import re
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,9 +65,12 @@ _READY: set[Params] = set()  # per process or interpreter: the jobs whose setup 
 
 
 def ready(p: Params) -> None:
-    """Make the job importable here and run its setup, once per process or interpreter."""
+    """Import the job here and run its setup, once per process or interpreter (before the clock)."""
     on_path(p)
     if p not in _READY:
+        for ref in (p.job, p.async_job):
+            if ref:
+                resolve(ref)
         if p.job_setup:
             resolve(p.job_setup)()
         _READY.add(p)
@@ -80,18 +85,37 @@ def async_form(p: Params) -> Callable[[int], Awaitable[Any]] | None:
     return fn if inspect.iscoroutinefunction(fn) else None
 
 
+_LOOPS = threading.local()  # per thread: the event loop an async-only job's items run on
+
+
+def _on_own_loop(afn: Callable[[int], Awaitable[Any]], i: int) -> Any:
+    runner = getattr(_LOOPS, "runner", None)
+    if runner is None:
+        runner = _LOOPS.runner = asyncio.Runner()  # lives with the thread; closed at exit
+    return runner.run(afn(i))
+
+
 def unit(p: Params) -> Callable[[int], Any]:
     """The blocking unit every model runs: the user's function, or, when the job is only an
-    `async def`, that function run to completion on a new event loop per item (`asyncio.run`)."""
+    `async def`, that function run to completion on this thread's own event loop (one per thread,
+    kept across items, as blocking code that calls async code would)."""
     on_path(p)
     fn = resolve(p.job or p.async_job)
     if not inspect.iscoroutinefunction(fn):
         return fn
-    return lambda i: asyncio.run(fn(i))
+    return functools.partial(_on_own_loop, fn)
+
+
+def chunks(p: Params) -> list[range]:
+    """The items in chunks of about a quarter of a worker's share, for the pools that take tasks
+    (subinterpreters, multiprocessing): free workers take the next chunk, so a job whose items vary
+    in cost is balanced as threads balance it, at a handful of round trips per worker."""
+    size = max(1, p.items // (4 * p.workers))
+    return [range(lo, min(lo + size, p.items)) for lo in range(0, p.items, size)]
 
 
 def share(p: Params, indices: Sequence[int]) -> list[Any]:
-    """One worker's share of the items, in one task (subinterpreters, multiprocessing)."""
+    """A chunk of the items, in one task (subinterpreters, multiprocessing)."""
     one = unit(p)
     return [one(i) for i in indices]
 

@@ -80,4 +80,4 @@ def setup(p: Params) -> Iterator[Run]:
         finally:
             for pair in pairs:
                 stop(*pair)
-            runner.run(asyncio.wait(echoes))
+            runner.run(asyncio.gather(*echoes))  # an echo's exception surfaces here

@@ -26,6 +26,8 @@ _SHARED: dict = {}  # in each worker process: the manager's proxies, from the in
 
 def attach(p: Params, state, lock) -> None:
     prepare(p)
+    with lock:  # each proxy connects to the manager on first use: here, before the clock
+        repr(state)
     _SHARED.update(state=state, lock=lock)
 
 
