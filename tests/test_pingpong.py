@@ -99,10 +99,11 @@ def test_units_count_every_round_trip_of_every_pair(case):
     assert wl.units(case, "subinterpreters", "default") < wl.units(case, "threads", "default")
 
 
-def test_every_quick_case_does_the_same_round_trips_per_call():
-    assert len({c["pairs"] * c["round_trips"] for c in wl.QUICK}) == 1
-    assert len({c["pairs"] * c["heavy_round_trips"] for c in wl.QUICK}) == 1
-    assert sorted(c["pairs"] for c in wl.QUICK) == [1, 2]
+def test_every_case_of_a_mode_does_the_same_round_trips_per_call():
+    assert len({c["pairs"] * c["round_trips"] for c in wl.FULL}) == 1
+    assert len({c["pairs"] * c["heavy_round_trips"] for c in wl.FULL}) == 1
+    assert sorted(c["pairs"] for c in wl.FULL) == [1, 2, 8]
+    assert [c["pairs"] for c in wl.QUICK] == [1], "quick: the latency of one round trip"
 
 
 def test_the_pinger_side_never_answers():

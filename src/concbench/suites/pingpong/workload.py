@@ -25,10 +25,7 @@ from ._pair import A, M
 # The same round trips per call in every case, shared among the pairs (R per pair). Quick: a call
 # takes ~10 ms for the fastest concurrent models (asyncio, gevent: ~3-4 µs a round trip) and up to
 # ~0.5 s for the slowest that are not heavy (threads on 3.14t, multiprocessing.Queue: 0.1-0.2 ms).
-QUICK = [
-    {"round_trips": 3000, "heavy_round_trips": 30, "pairs": 1},
-    {"round_trips": 1500, "heavy_round_trips": 15, "pairs": 2},
-]
+QUICK = [{"round_trips": 3000, "heavy_round_trips": 30, "pairs": 1}]  # K > 1: --full (the quick budget)
 FULL = [
     {"round_trips": 10000, "heavy_round_trips": 80, "pairs": 1},
     {"round_trips": 5000, "heavy_round_trips": 40, "pairs": 2},
@@ -82,14 +79,14 @@ WORKLOAD = Workload(
     variants={
         "sync": (Variant(about="a function call"),),
         "threads": (Variant(about="queue.Queue between threads"),),
-        "asyncio": (Variant(about="asyncio.Queue"), Variant("event", about="asyncio.Event")),
+        "asyncio": (Variant(about="asyncio.Queue"), Variant("event", about="asyncio.Event", quick=False)),
         "trio": (Variant(about="trio memory channels, buffer 1"),),
         "gevent": (Variant(about="gevent.queue.Queue"),),
         "freethreading": (Variant(about="queue.Queue between threads, no GIL"),),
         "subinterpreters": (Variant(about="interpreters queue between interpreters"),),
         "multiprocessing": (
             Variant(about="multiprocessing.Pipe"),
-            Variant("queue", about="multiprocessing.Queue"),
+            Variant("queue", about="multiprocessing.Queue", quick=False),
         ),
     },
     ideal_s=ideal_s,

@@ -205,7 +205,9 @@ WORKLOAD = Workload(
         "threads": (Variant(about="subprocess.run on C pool threads"),),
         "asyncio": (
             Variant(about="asyncio.create_subprocess_exec"),
-            Variant("uvloop", ("uvloop",), about="asyncio.create_subprocess_exec on uvloop (libuv)"),
+            Variant(
+                "uvloop", ("uvloop",), about="asyncio.create_subprocess_exec on uvloop (libuv)", quick=False
+            ),
         ),
         "trio": (Variant(about="trio.run_process (Popen in a worker thread, pidfd wait)"),),
         "gevent": (Variant(about="gevent.subprocess (monkey-patched)"),),
