@@ -25,7 +25,7 @@ from ._pair import A, M
 # The same round trips per call in every case, shared among the pairs (R per pair). Quick: a call
 # takes ~10 ms for the fastest concurrent models (asyncio, gevent: ~3-4 µs a round trip) and up to
 # ~0.5 s for the slowest that are not heavy (threads on 3.14t, multiprocessing.Queue: 0.1-0.2 ms).
-QUICK = [{"round_trips": 3000, "heavy_round_trips": 30, "pairs": 1}]  # K > 1: --full (the quick budget)
+QUICK = [{"round_trips": 3000, "heavy_round_trips": 15, "pairs": 1}]  # K > 1: --full (the quick budget)
 FULL = [
     {"round_trips": 10000, "heavy_round_trips": 80, "pairs": 1},
     {"round_trips": 5000, "heavy_round_trips": 40, "pairs": 2},

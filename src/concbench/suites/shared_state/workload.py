@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from concbench.workloads import Variant, Workload
 
 COUNTER, WORDS = 0, 1
-QUICK = [{"updates": 500_000, "proxy_updates": 2_000, "shape": WORDS}]  # sync ~20 ms; the counter: --full
+QUICK = [{"updates": 500_000, "proxy_updates": 1_000, "shape": WORDS}]  # sync ~20 ms; the counter: --full
 FULL = [
     {"updates": 4_000_000, "proxy_updates": 3_000, "shape": COUNTER},
     {"updates": 2_000_000, "proxy_updates": 3_000, "shape": WORDS},

@@ -63,8 +63,8 @@ time.sleep(int(sys.argv[1]) / 1000)
 sys.stdout.write(hashlib.sha256(data).hexdigest())
 """
 # A child starts in ~10 ms of CPU (2 cores: 3.14 ~9 ms, 3.14t ~11 ms), so quick's sync takes about
-# 16 × (20 + 10) ms ≈ 0.5 s a call, and its ideal, 4 waves of 30 ms, is bound by the waves.
-QUICK = [{"children": 16, "concurrency": 4, "child_ms": 20}]
+# 8 × (20 + 10) ms ≈ 0.25 s a call, and its ideal, 2 waves of 30 ms, is bound by the waves.
+QUICK = [{"children": 8, "concurrency": 4, "child_ms": 20}]  # two waves: sync ~0.25 s a call
 FULL = [  # bound by the waves (4 × 60 ms > 32 × 10 ms / 2 cores); no sleep: bound by the cores
     {"children": 32, "concurrency": 8, "child_ms": 50},
     {"children": 64, "concurrency": 8, "child_ms": 0},
