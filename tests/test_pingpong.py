@@ -301,9 +301,12 @@ DEAD_ECHO = dedent(
         before = {c.pid for c in psutil.Process().children(recursive=True)}
         try:
             with model.setup(p) as run:
+                helpers = ("forkserver", "resource_tracker")  # our children that are not the echo
                 for child in psutil.Process().children(recursive=True):
-                    if child.pid not in before and child.ppid() != os.getpid():  # forked by the forkserver
-                        child.kill()
+                    ours = child.ppid() == os.getpid()
+                    helper = ours and any(h in " ".join(child.cmdline()) for h in helpers)
+                    if child.pid not in before and not helper:
+                        child.kill()  # the echo: forked by the forkserver, or by us (fork, before 3.14)
                         child.wait()
                 run()
         except (EOFError, OSError) as e:

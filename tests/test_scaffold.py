@@ -104,7 +104,9 @@ def ok(*cmd: object, timeout: float = 120, cwd: Path | None = None) -> str:
 
 def venv_with_this_environment(where: Path) -> Path:
     """A new venv that also sees this environment's packages (concbench, its dependencies, pip)."""
-    ok(sys.executable, "-m", "venv", "--system-site-packages", where)
+    # without pip: this environment's (via the .pth below) installs into it; and before 3.12 a venv's
+    # own pip comes with an old setuptools that would shadow this environment's (no bdist_wheel)
+    ok(sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", where)
     python = where / "bin" / "python"
     # --system-site-packages gives the base interpreter's site-packages; when this one is a venv
     # (tox, CI, a dev venv) its packages are not there. A .pth adds them, their own .pth files (an

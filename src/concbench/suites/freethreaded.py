@@ -16,7 +16,7 @@ Each = Callable[[Callable[[int], Any]], list[Any]]
 
 def require_gil_off() -> None:
     """Refuse to run the free-threading model with the GIL on: its numbers would mean nothing."""
-    if sys._is_gil_enabled():
+    if getattr(sys, "_is_gil_enabled", lambda: True)():  # before 3.13 there is always a GIL
         raise RuntimeError("the GIL is enabled: free-threading needs a free-threaded build with it off")
 
 

@@ -61,6 +61,11 @@ def stop_event(slot: Slot, k: int) -> None:
     slot.ping.set()
 
 
+async def finish(echoes: list[asyncio.Task]) -> None:
+    """Wait for the echo tasks to end; an echo's exception surfaces here."""
+    await asyncio.gather(*echoes)
+
+
 @contextmanager
 def setup(p: Params) -> Iterator[Run]:
     if p.variant == "event":
@@ -80,4 +85,4 @@ def setup(p: Params) -> Iterator[Run]:
         finally:
             for pair in pairs:
                 stop(*pair)
-            runner.run(asyncio.gather(*echoes))  # an echo's exception surfaces here
+            runner.run(finish(echoes))
