@@ -277,6 +277,7 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from concbench import machine, orchestrate, plot, registry, rounds, summary, target
+    from concbench.job import plan as job_plan
 
     job = job_of(args)
     # null first (the harness's own cost, which later cells are judged against), sync first (speedups)
@@ -322,7 +323,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         server_procs=args.server_procs,
         scratch=args.scratch,
         server_cpus=args.server_cpus,
-        **job_plan(job, checked, cells, pythons),
+        **(job_plan(job, checked, cells, [f.id for f in pythons]) if job else {}),
     )
     with summary.progress(console, plan.budget_s) as on_round:
         rows = orchestrate.run(plan, sys.argv, on_round)
@@ -373,37 +374,6 @@ def check_job(job, cells: list, pythons: list, timeout_s: float) -> dict:
         if out[facts.id].fatal and facts is pythons[0]:
             raise UsageError(out[facts.id].fatal)
     return out
-
-
-def job_plan(job, checked: dict, cells: list, pythons: list) -> dict:
-    """The Plan's part for a --job: its options, the cells each interpreter refuses, the references."""
-    from dataclasses import asdict
-
-    if not job:
-        return {}
-    jobs = [c for c in cells if c.workload == "job"]
-    refusals, references = {}, {}
-    for facts in pythons:
-        found = checked[facts.id]
-        for c in jobs:
-            if reason := found.reason(c.model, c.variant):
-                refusals[(facts.id, "job", c.model, c.variant)] = reason
-            elif not found.fatal:
-                references[(facts.id, "job", c.params_json)] = found.digest(c.params["items"])
-    first = checked[pythons[0].id]
-    record = {
-        **asdict(job),
-        "sources": first.sources,
-        "checked": {
-            i: {"reference_s": round(c.reference_s, 4), "fatal": c.fatal} for i, c in checked.items()
-        },
-    }
-    return {
-        "options": job.options(),
-        "refusals": refusals,
-        "references": references,
-        "manifest": {"job": record},
-    }
 
 
 def configure_new(p: argparse.ArgumentParser) -> None:

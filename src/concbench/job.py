@@ -95,6 +95,32 @@ def check(python: str, job: Job, items: int, timeout_s: float, env: dict[str, st
     return Checked(fatal=f"checking the job failed: {last[:300]}")
 
 
+def plan(job: Job, checked: dict[str, Checked], cells: list, interpreters: list[str]) -> dict:
+    """The run's Plan fields for `job`: its options, the cells each interpreter refuses (n/a, with the
+    reason), the digest each job cell is checked against, and what the manifest records of it."""
+    refusals, references = {}, {}
+    for interp in interpreters:
+        found = checked[interp]
+        for c in (c for c in cells if c.workload == "job"):
+            if reason := found.reason(c.model, c.variant):
+                refusals[(interp, "job", c.model, c.variant)] = reason
+            else:
+                references[(interp, "job", c.params_json)] = found.digest(c.params["items"])
+    record = {
+        **asdict(job),
+        "sources": checked[interpreters[0]].sources,
+        "checked": {
+            i: {"reference_s": round(c.reference_s, 4), "fatal": c.fatal} for i, c in checked.items()
+        },
+    }
+    return {
+        "options": job.options(),
+        "refusals": refusals,
+        "references": references,
+        "manifest": {"job": record},
+    }
+
+
 # What follows runs inside the interpreter being checked.
 
 
@@ -159,9 +185,10 @@ def inspect_job(options: dict[str, str], items: int) -> Checked:
     p = Params(items=items, workers=1, **options)
     out = Checked()
     on_path(p)
+    found: dict[str, Any] = {}  # flag -> the function it names
     for flag, ref in (("--job", p.job), ("--async-job", p.async_job), ("--job-setup", p.job_setup)):
         if ref:
-            fn = _resolve(ref, flag)
+            fn = found[flag] = _resolve(ref, flag)
             if flag == "--async-job" and not inspect.iscoroutinefunction(fn):
                 raise _Fatal(f"--async-job {ref}: not an async def")
             try:
@@ -205,7 +232,7 @@ def inspect_job(options: dict[str, str], items: int) -> Checked:
 
             if fingerprint(asyncio.run(afn(0))) != out.fingerprints[0]:
                 raise _Fatal(f"--async-job {p.async_job}: item 0's result differs from {p.job}'s")
-    if not p.job or inspect.iscoroutinefunction(_resolve(p.job, "--job")):
+    if not p.job or inspect.iscoroutinefunction(found["--job"]):
         out.reasons["gevent"] = NO_BLOCKING
     return out
 

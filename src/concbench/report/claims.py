@@ -132,7 +132,7 @@ def async_single_request(df: pd.DataFrame) -> Verdict:
             f"{_where(a)}: asyncio {seconds(a.wall_s)} ({seconds(per)} a request), "
             f"sync {seconds(sync.wall_s)}, both on httpx"
         )
-        if not _slower_or_same(a, sync) and a.wall_s < 0.95 * sync.wall_s:
+        if _significantly_faster(a, sync):
             faster.append(_where(a))
     return v.settle(
         faster,
