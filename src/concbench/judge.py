@@ -137,7 +137,9 @@ def _measured(ev: Evidence) -> Row:
         row.bytes_moved = wl.bytes_moved(cell.params)
         row.mb_per_s = row.bytes_moved / row.wall_s / 1e6
     if figures := {
-        m.key: statistics.fmean(r[m.key] for r in runs) for m in wl.metrics if all(m.key in r for r in runs)
+        m.key: (statistics.mode if m.fmt == "s" else statistics.fmean)(r[m.key] for r in runs)
+        for m in wl.metrics
+        if all(m.key in r for r in runs)
     }:
         row.metrics = json.dumps(figures, sort_keys=True)
     return row

@@ -179,7 +179,7 @@ def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, s
         ev.add(str(out))
     finally:
         out.unlink(missing_ok=True)
-    if server and token is not None:
+    if server and token is not None and wl.requests_per_call:
         _check_counts(ev, server, token, round_no)
         if server_cpu0 is not None:
             ev.counts[-1]["server_cpu_s"] = (server.cpu_s() or 0.0) - server_cpu0
@@ -190,7 +190,7 @@ def _check_counts(ev: Evidence, server: Server, token: int, round_no: int) -> No
     C in flight, and some overlap for a concurrent model."""
     params, run = ev.cell.params, ev.bench.get_runs()[-1]
     stats = server.target.stats(token)
-    sent = (len(run.warmups or ()) + len(run.values)) * params["requests"]
+    sent = (len(run.warmups or ()) + len(run.values)) * WORKLOADS[ev.cell.workload].requests_per_call(params)
     ok, text = server_counts(
         stats["requests_seen"],
         stats["max_inflight"],
@@ -347,11 +347,13 @@ def priority(matrix: Matrix, rows: list[Row]) -> dict:
 
 def converged(matrix: Matrix, rows: list[Row], plan: Plan) -> set:
     """The jobs every cell of which has reached the target (or failed) after MIN_ROUNDS rounds. The
-    null job only needs MIN_ROUNDS: its sub-µs values always scatter, and it is no finding."""
+    null job only needs MIN_ROUNDS: its sub-µs values always scatter, and it is no finding. A
+    behaviour (failure) needs one round: its figures are counts and delays per call, each call
+    proven, and its wall is no speed to pin down."""
     by_key = dict(zip(matrix.order, rows, strict=True))
 
     def done(r: Row) -> bool:
-        if r.status == "failed":
+        if r.status == "failed" or (WORKLOADS[r.workload].kind == "behaviour" and r.rounds):
             return True
         if (r.rounds or 0) < rounds.MIN_ROUNDS:
             return False

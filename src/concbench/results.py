@@ -22,8 +22,8 @@ TARGETS = {"quick": 0.05, "full": 0.02}  # the CI half-width a mode's rounds aim
 
 def imprecise(status: str, workload: str, halfwidth: float | None, target: float) -> bool:
     """An ok cell whose headline figure's CI is wider than the target (or has no CI: one round);
-    never the null cell, the sub-µs yardstick of the harness."""
-    if status != "ok" or getattr(WORKLOADS.get(workload), "kind", "") == "yardstick":
+    never the null cell, the sub-µs yardstick of the harness, nor a behaviour (one round is enough)."""
+    if status != "ok" or getattr(WORKLOADS.get(workload), "kind", "") in ("yardstick", "behaviour"):
         return False
     return halfwidth is None or halfwidth != halfwidth or halfwidth > target  # NaN: no CI
 

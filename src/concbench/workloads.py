@@ -42,8 +42,9 @@ class Variant:
 @dataclass(frozen=True)
 class Metric:
     """A figure of the workload's own: a model's setup or run sets `concbench.usage.EXTRA[key]` (a
-    number, per worker process); results.csv's `metrics` column holds its mean over the rounds, and
-    the tables and the report show it as a column headed `header`."""
+    number, per worker process, or a word: `fmt` "s"); results.csv's `metrics` column holds its mean
+    over the rounds (a word: the commonest), and the tables and the report show it as a column
+    headed `header`."""
 
     key: str
     header: str
@@ -61,6 +62,8 @@ class Workload:
     variants: dict[str, tuple[Variant, ...]]
     ideal_s: Ideal
     server: bool = False  # needs the mock HTTP server (or --target)
+    requests_per_call: Callable[[dict[str, int]], int] | None = None  # what the server's own count must
+    # match, per round (None: the workload checks the server's marks itself, per call: failure)
     any_server: bool = False  # also runs against a server that is not concbench's (its reference: fetched)
     scratch: bool = False  # needs a fresh directory, removed after the cell whatever happens
     heartbeat: bool = False  # measure scheduler lag during its cells (loop_lag_* columns)
@@ -69,8 +72,9 @@ class Workload:
     # params, model and variant (us_per_unit = wall / units)
     unit: str = "unit"  # what one of them is, for the report: "start + join", "round trip", "update"
     metrics: tuple[Metric, ...] = ()  # its own figures, in results.csv's `metrics` column
-    kind: str = "job"  # job (compared and recommended), price (spawn: a cost per unit), or
-    # yardstick (null: each model's fixed cost per call, which other cells are judged against)
+    kind: str = "job"  # job (compared and recommended), price (spawn: a cost per unit), behaviour
+    # (failure: what a model does, in its metrics; its wall is not a speed to compare), or yardstick
+    # (null: each model's fixed cost per call, which other cells are judged against)
     bound: str = ""  # what its ideal is: "cpu" (sync over the cores) or "latency" (waves of L), both
     # physical limits that no cell can beat; "" when the ideal is only a comparison (disk: sync)
     by_default: bool = True  # in a run without --workload (job: only with --job)

@@ -1,12 +1,15 @@
 """The mock HTTP server (aiohttp), with its own count of what each run sent it.
 
-    GET  /r/{run}/item/{i}?delay_ms=&size=   waits delay_ms, returns `size` bytes derived from i
+    GET  /r/{run}/item/{i}?delay_ms=&size=&status=   waits delay_ms, returns `size` bytes derived
+                                             from i (status: 200, or the error to answer with)
     GET  /r/{run}/doc/{i}?delay_ms=          waits delay_ms, returns a JSON document derived from i
     POST /runs                               a fresh run token: {"run": k}
     GET  /stats?run=k                        {"requests_seen", "max_inflight", "inflight", ...} of run k
+    GET  /marks?run=k                        every request of run k: [i, start, end, how] (`Marks`)
 
 A cell gets its own run token and puts it in the path, so the server's counters prove how many
-requests the cell really sent and how many were in flight at once. Listens on 127.0.0.1, port 0;
+requests the cell really sent and how many were in flight at once, and its marks when each
+request started and ended, and how (the failure workload counts leaks by them). Listens on 127.0.0.1, port 0;
 with --procs N, N processes share the port (SO_REUSEPORT) and the counters (shared memory).
 `python -m concbench.servers.mockhttp` prints its URL on the first line, then serves until SIGTERM/SIGINT.
 """
@@ -20,6 +23,7 @@ import multiprocessing
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +33,8 @@ from .content import body, document
 
 SLOTS = 1024  # run tokens are recycled modulo this
 FIELDS = 3  # inflight, max_inflight, requests_seen
+MARKED_RUNS = 64  # the marks of this many recent runs are kept
+MARKS_PER_RUN = 4096  # and at most this many requests of each
 
 
 class Counters:
@@ -65,19 +71,48 @@ class Counters:
         return {"run": run, "inflight": inflight, "max_inflight": peak, "requests_seen": seen}
 
 
+class Marks:
+    """When each request of a run started and ended (`time.monotonic()`, the clock every process on
+    the machine shares) and how it ended: `done` (answered 200), `error` (answered with another
+    status) or `dropped` (the client went away first: its task cancelled, its process killed).
+    This process's requests only (one server process: with --procs N each keeps its own)."""
+
+    def __init__(self) -> None:
+        self.runs: dict[int, list[list]] = {}
+
+    def start(self, run: int, i: int) -> list:
+        if run not in self.runs:
+            while len(self.runs) >= MARKED_RUNS:
+                del self.runs[next(iter(self.runs))]
+            self.runs[run] = []
+        mark = [i, time.monotonic(), None, "open"]
+        if len(self.runs[run]) < MARKS_PER_RUN:
+            self.runs[run].append(mark)
+        return mark
+
+
 def app(counters: Counters, procs: int) -> web.Application:
-    async def counted(request: web.Request, respond) -> web.StreamResponse:
+    marks = Marks()
+
+    async def counted(request: web.Request, respond, status: int = 200) -> web.StreamResponse:
         run = int(request.match_info.get("run", 0))
+        mark = marks.start(run, int(request.match_info["i"]))
         counters.enter(run)
         try:
             await asyncio.sleep(int(request.query.get("delay_ms", 0)) / 1000)
-            return respond(int(request.match_info["i"]))
+            mark[3] = "done" if status == 200 else "error"
+            return respond(int(request.match_info["i"])) if status == 200 else web.Response(status=status)
+        except asyncio.CancelledError:  # the client went away (handler_cancellation)
+            mark[3] = "dropped"
+            raise
         finally:
+            mark[2] = time.monotonic()
             counters.leave(run)
 
     async def item(request: web.Request) -> web.StreamResponse:
         size = int(request.query.get("size", 1024))
-        return await counted(request, lambda i: web.Response(body=body(i, size)))
+        status = int(request.query.get("status", 200))
+        return await counted(request, lambda i: web.Response(body=body(i, size)), status)
 
     async def doc(request: web.Request) -> web.StreamResponse:
         return await counted(request, lambda i: web.json_response(document(i)))
@@ -89,6 +124,10 @@ def app(counters: Counters, procs: int) -> web.Application:
         run = int(request.query.get("run", 0))
         return web.json_response({"concbench": True, "procs": procs, **counters.stats(run)})
 
+    async def marked(request: web.Request) -> web.StreamResponse:
+        run = int(request.query.get("run", 0))
+        return web.json_response({"procs": procs, "marks": marks.runs.get(run, [])})
+
     application = web.Application()
     application.add_routes(
         [
@@ -98,6 +137,7 @@ def app(counters: Counters, procs: int) -> web.Application:
             web.get("/doc/{i:\\d+}", doc),
             web.post("/runs", runs),
             web.get("/stats", stats),
+            web.get("/marks", marked),
         ]
     )
     return application
@@ -123,7 +163,9 @@ def loop_factory():
 
 def serve(sock: socket.socket, counters: Counters, procs: int) -> None:
     async def main() -> None:
-        runner = web.AppRunner(app(counters, procs), access_log=None, handle_signals=False)
+        runner = web.AppRunner(  # handler_cancellation: a request whose client is gone ends at once
+            app(counters, procs), access_log=None, handle_signals=False, handler_cancellation=True
+        )
         await runner.setup()
         await web.SockSite(runner, sock).start()
         stop = asyncio.Event()

@@ -120,5 +120,6 @@ WORKLOAD = Workload(
     tiny={"requests": 8, "concurrency": 4, "latency_ms": 30, "size": 100, "workers": 2},
     bound="latency",
     server=True,
+    requests_per_call=lambda params: params["requests"],
     any_server=True,
 )

@@ -182,6 +182,7 @@ WORKLOAD = Workload(
     tiny={"requests": 8, "concurrency": 4, "latency_ms": 30, "span": 50, "workers": 2},
     bound="latency",
     server=True,
+    requests_per_call=lambda params: params["requests"],
     scratch=True,
     heartbeat=True,
 )
