@@ -1,5 +1,7 @@
 """The report's judgements: claims, recommendations and comparisons flip when the numbers do."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -301,3 +303,52 @@ def test_sharing_across_processes_flips_below_two_orders_of_magnitude(manager_us
         _price("shared_state", "threads/lock", 0.1),
     ]
     assert verdict(claims.sharing_across_processes, *cells) == expected
+
+
+def _failure(label: str, case: str, interp: str = GIL, **figures: float) -> dict:
+    """A failure cell of one case (fail_ms, deadline_ms or cancel_ms), with its own figures."""
+    params = f'{{"concurrency":4,"{case}":50,"latency_ms":100,"units":8,"workers":2}}'
+    base = {"leaked": 0, "stop_ms": 1.0, "overrun_ms": 1.0, "error_surfaced": 1.0, "sent_after": 0}
+    return cell("failure", label, 0.05, interp, params=params, metrics=json.dumps(base | figures))
+
+
+@pytest.mark.parametrize(
+    ("trio", "expected"),
+    [
+        ({}, claims.SUPPORTED),
+        ({"leaked": 3}, claims.CONTRADICTED),
+        ({"error_surfaced": 0.5}, claims.CONTRADICTED),
+    ],
+)
+def test_structured_concurrency_claim_flips_with_a_leak_or_a_lost_error(trio, expected):
+    cells = [_failure("asyncio", "fail_ms"), _failure("trio", "fail_ms", **trio)]
+    v = claims.structured_concurrency_cancels(frame(*cells, _failure("asyncio/gather", "fail_ms", leaked=7)))
+    assert v.verdict == expected and any("gather (for contrast) leaked 7" in e for e in v.evidence)
+    assert (
+        verdict(claims.structured_concurrency_cancels, _failure("threads", "fail_ms")) == claims.NOT_MEASURED
+    )
+
+
+@pytest.mark.parametrize(
+    ("threads", "expected"),
+    [
+        ({"leaked": 4}, claims.SUPPORTED),
+        ({"leaked": 0}, claims.CONTRADICTED),  # the work stopped too
+        ({"leaked": 4, "overrun_ms": 60.0}, claims.CONTRADICTED),  # the waiting did not stop
+    ],
+)
+def test_threads_cannot_be_cancelled_flips_with_the_leak_and_the_overrun(threads, expected):
+    assert (
+        verdict(claims.threads_cannot_be_cancelled, _failure("threads", "deadline_ms", **threads)) == expected
+    )
+    assert verdict(claims.threads_cannot_be_cancelled, _failure("threads", "fail_ms")) == claims.NOT_MEASURED
+
+
+@pytest.mark.parametrize(
+    ("swallow", "expected"),
+    [({"leaked": 4, "overrun_ms": 104.0}, claims.SUPPORTED), ({}, claims.CONTRADICTED)],
+)
+def test_swallowing_claim_flips_when_the_swallowing_units_stop_anyway(swallow, expected):
+    cells = [_failure("asyncio", "cancel_ms"), _failure("asyncio/swallow", "cancel_ms", **swallow)]
+    assert verdict(claims.swallowing_breaks_cancellation, *cells) == expected
+    assert verdict(claims.swallowing_breaks_cancellation, cells[1]) == claims.NOT_MEASURED

@@ -405,6 +405,93 @@ def sharing_across_processes(df: pd.DataFrame) -> Verdict:
     )
 
 
+def _failure_cells(df: pd.DataFrame, case: str, label: str) -> list[tuple[pd.Series, dict, dict]]:
+    """The failure workload's cells of one case (`fail_ms`, `deadline_ms`, `cancel_ms`) and label,
+    each with its params and its own figures (results.csv's metrics)."""
+    cells = _cells(df, "failure", label)
+    out = []
+    for _, r in cells.iterrows():
+        params, figures = json.loads(r.params), json.loads(r.metrics or "{}")
+        if params.get(case) and "leaked" in figures:
+            out.append((r, params, figures))
+    return out
+
+
+def _stopped(f: dict) -> str:
+    return (
+        f"leaked {f['leaked']:.0f}, stopped {f['stop_ms']:.0f} ms after the event, "
+        f"the caller back {f['overrun_ms']:.0f} ms after it"
+    )
+
+
+def structured_concurrency_cancels(df: pd.DataFrame) -> Verdict:
+    """Fail-fast (unit 0 fails while its siblings run): supported when asyncio's TaskGroup and
+    trio's nursery leave nothing running (leaked 0: no sibling answered after the failure or open
+    100 ms later) and the caller gets the original exception on every call, on every interpreter;
+    contradicted where either leaks or loses the error. gather's and threads' figures are shown
+    beside them, as the contrast."""
+    v = Verdict("Structured concurrency cancels siblings on failure, and nothing leaks")
+    wrong = []
+    for label, name in (("asyncio", "asyncio.TaskGroup"), ("trio", "a trio nursery")):
+        for r, _, f in _failure_cells(df, "fail_ms", label):
+            v.evidence.append(f"{_where(r)}: {name} {_stopped(f)}, error surfaced {f['error_surfaced']:.0%}")
+            if f["leaked"] > 0 or f["error_surfaced"] < 1:
+                wrong.append(f"{_where(r)} ({name})")
+    if v.evidence:
+        for label in ("asyncio/gather", "threads"):
+            for r, _, f in _failure_cells(df, "fail_ms", label):
+                v.evidence.append(f"{_where(r)}: {label} (for contrast) {_stopped(f)}")
+    return v.settle(
+        wrong,
+        "a structured model left work running or lost the error",
+        "the failure cancelled every sibling, nothing ran on after it, and the error reached the caller",
+        "no fail-fast failure cells of asyncio (TaskGroup) or trio ran",
+    )
+
+
+def threads_cannot_be_cancelled(df: pd.DataFrame) -> Verdict:
+    """Deadline: supported when threads (and free-threading) give the caller control back within a
+    quarter of a unit's latency after the deadline, while the units in flight run to the end
+    (leaked > 0), on every interpreter; contradicted where the work was stopped (leaked 0) or the
+    waiting was not (the caller came back late)."""
+    v = Verdict("Threads can't be cancelled: a deadline only stops the waiting, not the work")
+    wrong = []
+    for label in ("threads", "freethreading"):
+        for r, params, f in _failure_cells(df, "deadline_ms", label):
+            v.evidence.append(f"{_where(r)}: {label} {_stopped(f)}")
+            if f["leaked"] == 0 or f["overrun_ms"] >= params["latency_ms"] / 4:
+                wrong.append(f"{_where(r)} ({label})")
+    return v.settle(
+        wrong,
+        "a deadline stopped the threads' work too, or did not stop the waiting",
+        "the caller was back at the deadline, and the requests in flight ran to their end",
+        "no deadline failure cells of threads ran",
+    )
+
+
+def swallowing_breaks_cancellation(df: pd.DataFrame) -> Verdict:
+    """Cancel from outside, asyncio: supported when the `swallow` variant (a unit that catches
+    CancelledError and redoes its request) leaves work running after the cancel (leaked > 0) or
+    holds the caller for half a unit's latency or more, while the plain TaskGroup leaks nothing,
+    for the same case on every interpreter; contradicted where swallowing changed nothing."""
+    v = Verdict("Swallowing CancelledError breaks cancellation")
+    intact = []
+    plain = {(r.interpreter, r.params): f for r, _, f in _failure_cells(df, "cancel_ms", "asyncio")}
+    for r, params, f in _failure_cells(df, "cancel_ms", "asyncio/swallow"):
+        if (base := plain.get((r.interpreter, r.params))) is None:
+            continue
+        v.evidence.append(f"{_where(r)}: swallowing {_stopped(f)}; the plain TaskGroup {_stopped(base)}")
+        broken = f["leaked"] > 0 or f["overrun_ms"] >= params["latency_ms"] / 2
+        if not broken or base["leaked"] > 0:
+            intact.append(_where(r))
+    return v.settle(
+        intact,
+        "the swallowing units stopped as the plain ones did",
+        "the cancelled units redid their work, and the caller waited for it",
+        "no cancel failure cells of both asyncio and asyncio/swallow ran",
+    )
+
+
 CLAIMS: list[Callable[[pd.DataFrame], Verdict]] = [
     aiofiles_is_a_thread_pool,
     blocking_the_loop,
@@ -419,6 +506,9 @@ CLAIMS: list[Callable[[pd.DataFrame], Verdict]] = [
     coroutines_switch_faster,
     free_threading_shares_little,
     sharing_across_processes,
+    structured_concurrency_cancels,
+    threads_cannot_be_cancelled,
+    swallowing_breaks_cancellation,
 ]
 
 

@@ -349,10 +349,10 @@ def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
         out.append(
             charts.bars(case, "loop_lag_p99_ms", "scheduler lag p99 (heartbeat lateness)", "ms", log=True)
         )
-    for m in wl.metrics:  # the workload's own figures, from results.csv's metrics column
+    for m in wl.metrics:  # the workload's own figures, from results.csv's metrics column (words: the table)
         figures = case.get("metrics", pd.Series("", index=case.index)).map(lambda t: json.loads(t or "{}"))
         own = case.assign(**{m.key: figures.map(lambda f, k=m.key: f.get(k))})
-        if own[m.key].notna().any():
+        if m.fmt != "s" and own[m.key].notna().any() and own[m.key].fillna(0).astype(float).any():
             out.append(charts.bars(own, m.key, m.header, m.header))
     return out
 
