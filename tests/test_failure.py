@@ -38,7 +38,7 @@ def figures(model: str, variant: str, params: dict, facts, http_server, tmp_path
 def test_structured_models_stop_the_siblings_and_raise(model, facts, http_server, tmp_path):
     got = figures(model, "default", FAIL, facts, http_server, tmp_path)
     assert got["leaked"] == 0 and got["error_surfaced"] == 1
-    assert got["threads_left"] == 0 and got["procs_left"] == 0
+    assert got["threads_left"] == got["procs_left"] == got["sockets_left"] == 0
 
 
 def test_gather_leaves_the_siblings_running(facts, http_server, tmp_path):

@@ -23,8 +23,8 @@ requests (when each started and ended, and whether it was answered or dropped by
 - error_surfaced: 1 when the caller got the exception that tells what happened: UnitFailed (alone
   or in an exception group) for fail-fast, a timeout for the deadline, a cancellation for cancel;
 - caller_got: what the caller got, by type name;
-- threads_left, procs_left: OS threads of the cell's process and its child processes 100 ms after
-  the event, beyond those it had before the call.
+- threads_left, procs_left, sockets_left: OS threads of the cell's process, its child processes
+  and their open TCP sockets 100 ms after the event, beyond those before the call.
 Each is the mean over a worker process's calls but the first (pyperf's warmup).
 
 Proof (else the cell fails, with no timing): every result the caller got is unit i's body digest
@@ -270,7 +270,7 @@ class Observer:
     """The figures of a worker process's calls, and the OS counts before the next call."""
 
     figures: list[dict] = field(default_factory=list)
-    before: tuple[int, int] | None = None
+    before: tuple[int, int, int] | None = None
 
 
 OBSERVED = Observer()
@@ -308,8 +308,8 @@ def verifiable(o: Outcome) -> list:
         "error_surfaced": int(surfaced(p, o.error)),
     }
     if OBSERVED.before is not None:
-        figures |= {"threads_left": max(0, counts[0] - OBSERVED.before[0])}
-        figures |= {"procs_left": max(0, counts[1] - OBSERVED.before[1])}
+        left = (max(0, now - then) for now, then in zip(counts, OBSERVED.before, strict=True))
+        figures |= dict(zip(("threads_left", "procs_left", "sockets_left"), left, strict=True))
         OBSERVED.figures.append(figures)
         EXTRA.update({k: fmean(f[k] for f in OBSERVED.figures) for k in figures})
         EXTRA["caller_got"] = got(o.error)
@@ -319,11 +319,19 @@ def verifiable(o: Outcome) -> list:
     return []
 
 
-def os_counts() -> tuple[int, int]:
-    """(OS threads of this process, its live child processes)."""
+def os_counts() -> tuple[int, int, int]:
+    """(OS threads of this process, its live child processes, open TCP sockets of them all)."""
     import psutil
 
-    return len(list(Path("/proc/self/task").iterdir())), len(psutil.Process().children(recursive=True))
+    me = psutil.Process()
+    tree = [me, *me.children(recursive=True)]
+    sockets = 0
+    for proc in tree:
+        try:
+            sockets += len(getattr(proc, "net_connections", proc.connections)(kind="tcp"))
+        except psutil.Error:
+            continue
+    return len(list(Path("/proc/self/task").iterdir())), len(tree) - 1, sockets
 
 
 def _marks(p: Params, since: float) -> list[list]:
@@ -406,5 +414,6 @@ WORKLOAD = Workload(
         Metric("caller_got", "caller got", "s"),
         Metric("threads_left", "threads left"),
         Metric("procs_left", "procs left"),
+        Metric("sockets_left", "sockets left"),
     ),
 )
