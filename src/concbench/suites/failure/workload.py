@@ -52,7 +52,7 @@ from statistics import fmean
 from urllib.parse import urlsplit
 
 from concbench.servers.content import body
-from concbench.workloads import Metric, Variant, Workload, every_model
+from concbench.workloads import Metric, Variant, Workload
 
 from ..clients import host_port, origin_of
 
@@ -381,25 +381,34 @@ def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: floa
     return None
 
 
+def blocking(about: str) -> tuple[Variant, ...]:
+    """A model on the blocking client (`connect`: urllib3)."""
+    return (Variant(imports=("urllib3",), about=about),)
+
+
+def on_aiohttp(name: str, about: str) -> Variant:
+    """An asyncio variant: aiohttp on a loop in anyio's portal thread."""
+    return Variant(name, ("anyio", "aiohttp"), "aiohttp", about)
+
+
 WORKLOAD = Workload(
     "failure",
     "N requests of L ms, C at a time, when unit 0 fails, the deadline passes, or the caller cancels",
     quick=QUICK,
     full=FULL,
     variants={
-        **every_model(),
-        "sync": (Variant(about="one unit after another; a deadline is the request's timeout"),),
-        "threads": (Variant(about="ThreadPoolExecutor futures: wait(FIRST_EXCEPTION), cancel the rest"),),
+        "sync": blocking("one unit after another; a deadline is the request's timeout"),
+        "threads": blocking("ThreadPoolExecutor futures: wait(FIRST_EXCEPTION), cancel the rest"),
         "asyncio": (
-            Variant(about="asyncio.TaskGroup, asyncio.timeout, Task.cancel()", client="aiohttp"),
-            Variant("gather", about="asyncio.gather without return_exceptions", client="aiohttp"),
-            Variant("swallow", about="TaskGroup; a cancelled unit redoes its request", client="aiohttp"),
+            on_aiohttp("default", "asyncio.TaskGroup, asyncio.timeout, Task.cancel()"),
+            on_aiohttp("gather", "asyncio.gather without return_exceptions"),
+            on_aiohttp("swallow", "TaskGroup; a cancelled unit redoes its request"),
         ),
-        "trio": (Variant(about="a nursery, trio.fail_after, a cancel scope", client="httpx"),),
-        "gevent": (Variant(about="joinall(raise_error=True), killall, gevent.Timeout, Greenlet.kill"),),
-        "freethreading": (Variant(about="the threads code, GIL off"),),
-        "subinterpreters": (Variant(about="InterpreterPoolExecutor futures, cancel the rest"),),
-        "multiprocessing": (Variant(about="ProcessPoolExecutor futures, cancel, terminate_workers()"),),
+        "trio": (Variant(imports=("httpx",), client="httpx", about="a nursery, fail_after, a cancel scope"),),
+        "gevent": blocking("joinall(raise_error=True), killall, gevent.Timeout, Greenlet.kill"),
+        "freethreading": blocking("the threads code, GIL off"),
+        "subinterpreters": blocking("InterpreterPoolExecutor futures, cancel the rest"),
+        "multiprocessing": blocking("ProcessPoolExecutor futures, cancel, terminate_workers()"),
     },
     ideal_s=ideal_s,
     server=True,
