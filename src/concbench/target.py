@@ -46,6 +46,10 @@ class Target:
     def stats(self, run: int) -> dict:
         return _get_json(f"{self.url}/stats?run={run}")
 
+    def close_run(self, run: int) -> None:
+        """The cell of `run` is over: the server counts its late requests as strays."""
+        _get_json(f"{self.url}/runs/{run}/close", method="POST")
+
     def base(self, run: int | None) -> str:
         """The URL a cell's requests start with: the run token goes in the path."""
         return self.url if run is None else f"{self.url}/r/{run}"
@@ -82,8 +86,9 @@ def connect(url: str) -> Target:
 @contextlib.contextmanager
 def serve(procs: int = 1, ready_timeout: float = 30, cpus: frozenset[int] = frozenset()) -> Iterator[Target]:
     """Start the mock server in its own process, wait until it answers, stop it on the way out.
-    `cpus`: pin it (and its processes) to these CPUs."""
-    cmd = [sys.executable, "-m", "concbench.servers.mockhttp", "--procs", str(procs)]
+    `cpus`: pin it (and its processes) to these CPUs. It exits by itself if this process dies
+    without stopping it (`--die-with-parent`: SIGKILL, a crash)."""
+    cmd = [sys.executable, "-m", "concbench.servers.mockhttp", "--procs", str(procs), "--die-with-parent"]
     pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, preexec_fn=pin)
     try:

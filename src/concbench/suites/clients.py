@@ -10,16 +10,24 @@ Each is chosen by the variant's `client` (`Params.client`), by name; an unknown 
 - async_client(): `aiohttp` (the lowest own cost on asyncio) or `httpx` (httpx.AsyncClient); for
   asyncio and the models that run an event loop per worker.
 - trio_client(): `httpx` (its trio backend) or `h11` (H11Pool: h11 over trio's own streams).
+
+None retries by itself (urllib3's own retries are off): the one retry policy is `retrying` /
+`aretrying`, the same for every model: a request that answers 503 or whose connection fails (reset,
+cut short) is tried again at once, at most RETRIES more times, each retry marked `attempt=k` in its
+query (the mock server's faults spare retries); the last try's answer or error is what the caller gets.
 """
 
 import asyncio
 import atexit
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 TIMEOUT_S = 30.0  # per request, in every client
+RETRIES = 2  # more tries of a request that answered 503 or whose connection failed
+RETRY_STATUS = 503
 
 Response = tuple[int, bytes]
 Get = Callable[[str], Response]
@@ -58,8 +66,8 @@ def blocking(origin: str, client: str, connections: int) -> Iterator[Get]:
         import urllib3
 
         host, port = host_port(origin)
-        with urllib3.HTTPConnectionPool(
-            host, port, maxsize=connections, block=True, timeout=TIMEOUT_S
+        with urllib3.HTTPConnectionPool(  # retries=False: no hidden retries (`retrying` is the policy)
+            host, port, maxsize=connections, block=True, timeout=TIMEOUT_S, retries=False
         ) as pool:
 
             def get(path: str) -> Response:
@@ -100,6 +108,64 @@ async def async_client(origin: str, client: str, connections: int) -> AsyncItera
         raise _unknown(client, ("aiohttp", "httpx"))
 
 
+def _transport_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """(the errors of a failed connection, the timeouts among them) of the clients loaded here."""
+    errors: list[type[BaseException]] = [OSError, EOFError]
+    timeouts: list[type[BaseException]] = [TimeoutError]
+    if urllib3 := sys.modules.get("urllib3"):
+        errors.append(urllib3.exceptions.HTTPError)
+        timeouts.append(urllib3.exceptions.TimeoutError)
+    if httpx := sys.modules.get("httpx"):
+        errors.append(httpx.TransportError)
+        timeouts.append(httpx.TimeoutException)
+    if aiohttp := sys.modules.get("aiohttp"):
+        errors.append(aiohttp.ClientError)
+    if h11 := sys.modules.get("h11"):
+        errors.append(h11.ProtocolError)
+    if trio := sys.modules.get("trio"):
+        errors += [trio.BrokenResourceError, trio.ClosedResourceError]
+    return tuple(errors), tuple(timeouts)
+
+
+def transient(error: BaseException) -> bool:
+    """A failed connection (reset, closed, cut short) worth another try; not a timeout."""
+    errors, timeouts = _transport_errors()
+    return isinstance(error, errors) and not isinstance(error, timeouts)
+
+
+def attempt_path(path: str, attempt: int) -> str:
+    """The path of try `attempt` (0: the first, as given; then `attempt=k` in its query)."""
+    return path if attempt == 0 else f"{path}{'&' if '?' in path else '?'}attempt={attempt}"
+
+
+def retrying(get: Get, path: str) -> Response:
+    """GET path with the retry policy (module docstring), blocking."""
+    for attempt in range(RETRIES + 1):
+        try:
+            response = get(attempt_path(path, attempt))
+        except Exception as e:
+            if attempt == RETRIES or not transient(e):
+                raise
+            continue
+        if response[0] != RETRY_STATUS or attempt == RETRIES:
+            return response
+    raise AssertionError("unreachable")
+
+
+async def aretrying(get: AsyncGet, path: str) -> Response:
+    """GET path with the retry policy (module docstring), on an event loop (asyncio or trio)."""
+    for attempt in range(RETRIES + 1):
+        try:
+            response = await get(attempt_path(path, attempt))
+        except Exception as e:
+            if attempt == RETRIES or not transient(e):
+                raise
+            continue
+        if response[0] != RETRY_STATUS or attempt == RETRIES:
+            return response
+    raise AssertionError("unreachable")
+
+
 class H11Pool:
     """Keep-alive HTTP/1.1 connections over trio streams: a request takes an idle connection or
     opens one, and gives it back when the response is complete."""
@@ -119,6 +185,17 @@ class H11Pool:
         else:
             stream, conn = await trio.open_tcp_stream(self.host, self.port), h11.Connection(h11.CLIENT)
         request = h11.Request(method="GET", target=path, headers=[("Host", f"{self.host}:{self.port}")])
+        try:
+            status, chunks = await self._exchange(stream, conn, request)
+        except BaseException:  # a broken or abandoned connection is closed, never reused
+            await trio.aclose_forcefully(stream)
+            raise
+        conn.start_next_cycle()
+        self.idle.append((stream, conn))
+        return status, b"".join(chunks)
+
+    async def _exchange(self, stream: Any, conn: Any, request: Any) -> tuple[int, list[bytes]]:
+        h11, trio = self.h11, self.trio
         with trio.fail_after(TIMEOUT_S):
             await stream.send_all(conn.send(request) + conn.send(h11.EndOfMessage()))
             status, chunks = 0, []
@@ -129,9 +206,7 @@ class H11Pool:
                     status = event.status_code
                 elif isinstance(event, h11.Data):
                     chunks.append(event.data)
-        conn.start_next_cycle()
-        self.idle.append((stream, conn))
-        return status, b"".join(chunks)
+        return status, chunks
 
     async def aclose(self) -> None:
         for stream, _ in self.idle:

@@ -14,7 +14,7 @@ from anyio.from_thread import start_blocking_portal
 from concbench import heartbeat
 
 from ..clients import AsyncGet, trio_client
-from .workload import Params, Run, process
+from .workload import Params, Run, afetch, process
 
 
 async def main(get: AsyncGet, p: Params) -> list[str]:
@@ -23,7 +23,7 @@ async def main(get: AsyncGet, p: Params) -> list[str]:
 
     async def one(i: int) -> None:
         async with network:
-            response = await get(p.path(i))
+            response = await afetch(get, p, i)
             results[i] = await trio.to_thread.run_sync(process, p, i, response, limiter=cpu)
 
     async with heartbeat.on_trio(), trio.open_nursery() as nursery:

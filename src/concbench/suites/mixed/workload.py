@@ -4,6 +4,10 @@ Per item: GET `/doc/{i}` from the mock server (held L ms), transform the JSON do
 Python (`span` numbers of trial division: a few ms of CPU that holds the GIL), write the result to a
 file. N items, at most C in flight. The results are the paths written; the digest covers the files'
 contents, read back (and removed) outside the timed region.
+
+The `faults=1` case (full) asks the server for http_fanout's FAULTS on every document: a lognormal
+latency with a heavy tail, 503s and resets of some first tries, retried by the one policy
+(`clients.aretrying`); the server then sees N + the failed first tries.
 """
 
 import asyncio
@@ -13,18 +17,23 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from concbench import heartbeat
 from concbench.servers.content import document
+from concbench.servers.faults import fails_first
 from concbench.workloads import Variant, Workload
 
-from ..clients import AsyncGet, Get, Response, gather_limited, origin_of
+from ..clients import AsyncGet, Get, Response, aretrying, gather_limited, origin_of, retrying
 from ..cpu_bound.workload import BASE, count_primes
+from ..http_fanout.workload import FAULTS, waits_bound
 from ..partition import concat, with_limits
 
 QUICK = [{"requests": 30, "concurrency": 10, "latency_ms": 40, "span": 100}]  # ~0.6 ms of CPU an item
-FULL = [{"requests": 300, "concurrency": 50, "latency_ms": 10, "span": 500}]
+FULL = [
+    {"requests": 300, "concurrency": 50, "latency_ms": 10, "span": 500},
+    {"requests": 300, "concurrency": 50, "latency_ms": 10, "span": 500, "faults": 1},
+]
 
 Run = Callable[[], list[str]]
 
@@ -40,13 +49,15 @@ class Params:
     client: str = ""  # the HTTP library this variant opens (clients.py), by name
     url: str = ""  # the server's base URL, with the cell's run token
     dir: str = ""  # the cell's scratch directory
+    faults: int = 0  # 1: the server's FAULTS on every request
 
     @property
     def origin(self) -> str:
         return origin_of(self.url)
 
     def path(self, i: int) -> str:
-        return f"{urlsplit(self.url).path}/doc/{i}?delay_ms={self.latency_ms}"
+        extra = "&" + urlencode(FAULTS) if self.faults else ""
+        return f"{urlsplit(self.url).path}/doc/{i}?delay_ms={self.latency_ms}{extra}"
 
     def out(self, i: int) -> Path:
         return Path(self.dir) / f"{i}.json"
@@ -79,19 +90,29 @@ def process(p: Params, i: int, response: Response) -> str:
     return str(path)
 
 
+def fetch(get: Get, p: Params, i: int) -> Response:
+    """Document i with a blocking client, by the one retry policy."""
+    return retrying(get, p.path(i))
+
+
+async def afetch(get: AsyncGet, p: Params, i: int) -> Response:
+    """Document i with an async client (asyncio or trio), by the one retry policy."""
+    return await aretrying(get, p.path(i))
+
+
 def item(get: Get, p: Params, i: int) -> str:
     """One item with a blocking client, everything in the calling thread or greenlet."""
-    return process(p, i, get(p.path(i)))
+    return process(p, i, fetch(get, p, i))
 
 
 async def item_inline(get: AsyncGet, p: Params, i: int) -> str:
     """One item on an event loop, the CPU part run right there, on the loop."""
-    return process(p, i, await get(p.path(i)))
+    return process(p, i, await afetch(get, p, i))
 
 
 async def item_offloaded(get: AsyncGet, p: Params, i: int) -> str:
     """One item on an event loop, the CPU and disk part handed to the loop's thread pool."""
-    return await asyncio.to_thread(process, p, i, await get(p.path(i)))
+    return await asyncio.to_thread(process, p, i, await afetch(get, p, i))
 
 
 async def pipeline(get: AsyncGet, p: Params, indices: Sequence[int], limit: int) -> list[str]:
@@ -131,10 +152,27 @@ def reference(p: Params) -> list[str]:
     return [hashlib.sha256(transform(document(i), p.span)).hexdigest() for i in range(p.requests)]
 
 
+def requests_per_call(params: dict[str, int]) -> int:
+    """What the server sees per call: N first tries and a retry of each that fails."""
+    if not params.get("faults"):
+        return params["requests"]
+    query = fault_query(params)
+    return params["requests"] + sum(fails_first(i, query) for i in range(params["requests"]))
+
+
+def fault_query(params: dict[str, int]) -> dict[str, str]:
+    """The query of the faults case's requests, as the server reads it."""
+    return {"delay_ms": str(params["latency_ms"]), **FAULTS}
+
+
 def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> float:
     """The longer of the network waves and the transforms spread over the cores (`reference_s`:
-    what computing the N transforms for the reference took in the same worker)."""
-    network = math.ceil(params["requests"] / params["concurrency"]) * params["latency_ms"] / 1000
+    what computing the N transforms for the reference took in the same worker); with faults, the
+    network part is the server's waits (`waits_bound`)."""
+    if params.get("faults"):
+        network = waits_bound(fault_query(params), params["requests"], params["concurrency"])
+    else:
+        network = math.ceil(params["requests"] / params["concurrency"]) * params["latency_ms"] / 1000
     return max(network, reference_s / min(params["workers"], cores))
 
 
@@ -182,7 +220,7 @@ WORKLOAD = Workload(
     tiny={"requests": 8, "concurrency": 4, "latency_ms": 30, "span": 50, "workers": 2},
     bound="latency",
     server=True,
-    requests_per_call=lambda params: params["requests"],
+    requests_per_call=requests_per_call,
     scratch=True,
     heartbeat=True,
 )

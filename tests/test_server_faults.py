@@ -1,0 +1,202 @@
+"""The mock server's faults, decided by (i, attempt) alone, and the one retry policy every model uses."""
+
+import asyncio
+import json
+import statistics
+import urllib.error
+import urllib.request
+
+import pytest
+
+from concbench.servers.content import body, document
+from concbench.servers.faults import BadQuery, fails_first, fault_plan
+from concbench.suites import clients
+from concbench.suites.clients import RETRIES, aretrying, retrying
+
+FAULTY = {"fail503": "0.2", "reset": "0.2"}
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def first(pred, n: int = 1000) -> int:
+    return next(i for i in range(n) if pred(i))
+
+
+def test_the_plan_is_a_function_of_i_and_attempt():
+    query = {"dist": "lognormal", "delay_ms": "20", "p99x": "10", **FAULTY}
+    assert [fault_plan(i, 0, query) for i in range(200)] == [
+        fault_plan(i, 0, dict(query)) for i in range(200)
+    ]
+    failing = [i for i in range(2000) if fails_first(i, query)]
+    assert 600 < len(failing) < 840, "about 1 - 0.8 * 0.8 of the first tries"
+    assert not any(
+        fault_plan(i, a, query).status == 503 or fault_plan(i, a, query).reset
+        for i in failing
+        for a in (1, 2)
+    )
+
+
+def test_lognormal_has_the_tail_it_was_asked_for():
+    query = {"dist": "lognormal", "delay_ms": "20", "p99x": "10"}
+    delays = sorted(fault_plan(i, 0, query).delay_s for i in range(20000))
+    median, p99 = statistics.median(delays), delays[int(0.99 * len(delays))]
+    assert 0.018 < median < 0.022 and 8 < p99 / median < 12
+    exp = [fault_plan(i, 0, {"dist": "exp", "delay_ms": "20"}).delay_s for i in range(20000)]
+    assert 0.018 < statistics.mean(exp) < 0.022
+    assert {fault_plan(i, 0, {"delay_ms": "20"}).delay_s for i in range(50)} == {0.02}
+
+
+def test_bad_fault_parameters_are_refused():
+    for query in ({"dist": "zipf"}, {"p99x": "0.5"}, {"fail503": "-0.1"}, {"trickle_ms": "x"}):
+        with pytest.raises(BadQuery):
+            fault_plan(1, 0, query)
+
+
+def test_first_tries_fail_as_planned_and_retries_succeed(http_server):
+    run = http_server.new_run()
+    i = first(lambda i: fault_plan(i, 0, {"fail503": "0.5"}).status == 503)
+    ok = first(lambda i: fault_plan(i, 0, {"fail503": "0.5"}).status == 200)
+    base = f"{http_server.base(run)}/item"
+    assert status_of(f"{base}/{i}?fail503=0.5") == 503
+    assert status_of(f"{base}/{i}?fail503=0.5&attempt=1") == 200
+    assert status_of(f"{base}/{ok}?fail503=0.5") == 200
+    assert http_server.stats(run)["requests_seen"] == 3
+
+
+def test_trickled_body_arrives_whole(http_server):
+    with urllib.request.urlopen(f"{http_server.url}/item/5?size=1000&trickle_ms=5", timeout=30) as r:
+        assert r.read() == body(5, 1000)
+
+
+BLOCKING = ["urllib3", "httpx"]
+ASYNC = ["aiohttp", "httpx"]
+TRIO = ["h11", "httpx"]
+
+
+def reset_index() -> int:
+    return first(lambda i: fault_plan(i, 0, {"reset": "0.5"}).reset)
+
+
+@pytest.mark.parametrize("client", BLOCKING)
+def test_a_reset_is_retried_by_the_blocking_clients(http_server, client):
+    run, i = http_server.new_run(), reset_index()
+    path = f"/r/{run}/item/{i}?reset=0.5&size=5000"
+    with clients.blocking(http_server.url, client, 2) as get:
+        with pytest.raises(Exception) as e:
+            get(path)
+        assert clients.transient(e.value)
+        assert retrying(get, path) == (200, body(i, 5000))
+    assert http_server.stats(run)["requests_seen"] == 3, "the bare try, then a reset and its retry"
+
+
+@pytest.mark.parametrize("client", ASYNC)
+def test_a_reset_is_retried_by_the_asyncio_clients(http_server, client):
+    run, i = http_server.new_run(), reset_index()
+    path = f"/r/{run}/item/{i}?reset=0.5&size=5000"
+
+    async def main() -> tuple[int, bytes]:
+        async with clients.async_client(http_server.url, client, 2) as get:
+            return await aretrying(get, path)
+
+    assert asyncio.run(main()) == (200, body(i, 5000))
+    assert http_server.stats(run)["requests_seen"] == 2
+
+
+@pytest.mark.parametrize("client", TRIO)
+def test_a_reset_is_retried_by_the_trio_clients(http_server, client):
+    trio = pytest.importorskip("trio")
+    run, i = http_server.new_run(), reset_index()
+    path = f"/r/{run}/item/{i}?reset=0.5&size=5000"
+
+    async def main() -> tuple[int, bytes]:
+        async with clients.trio_client(http_server.url, client, 2) as get:
+            return await aretrying(get, path)
+
+    assert trio.run(main) == (200, body(i, 5000))
+    assert http_server.stats(run)["requests_seen"] == 2
+
+
+def test_the_retries_are_bounded():
+    tries: list[str] = []
+
+    def always(status):
+        def get(path: str):
+            tries.append(path)
+            if status is None:
+                raise ConnectionResetError("reset")
+            return status, b""
+
+        return get
+
+    assert retrying(always(503), "/item/1?x=1") == (503, b"")
+    assert tries == ["/item/1?x=1", "/item/1?x=1&attempt=1", "/item/1?x=1&attempt=2"][: RETRIES + 1]
+    tries.clear()
+    with pytest.raises(ConnectionResetError):
+        retrying(always(None), "/item/1")
+    assert len(tries) == RETRIES + 1
+    tries.clear()
+    assert retrying(always(500), "/item/1") == (500, b"") and len(tries) == 1, "only 503 is retried"
+
+    def slow(path: str):
+        tries.append(path)
+        raise TimeoutError
+
+    tries.clear()
+    with pytest.raises(TimeoutError):
+        retrying(slow, "/item/1")
+    assert len(tries) == 1, "a timeout is not retried"
+
+
+def fanout_params(url: str, client: str):
+    from concbench.suites.http_fanout import workload as wl
+
+    case = {"requests": 40, "concurrency": 8, "latency_ms": 5, "size": 200, "faults": 1}
+    return wl, case, wl.Params(**case, workers=2, client=client, url=url)
+
+
+@pytest.mark.parametrize(
+    "model,client", [("sync", "urllib3"), ("threads", "httpx"), ("asyncio", "aiohttp"), ("trio", "h11")]
+)
+def test_fanout_faults_case_matches_reference_and_server_count(http_server, model, client):
+    import importlib
+
+    run = http_server.new_run()
+    wl, case, p = fanout_params(http_server.base(run), client)
+    assert wl.requests_per_call(case) > case["requests"], "some first tries fail"
+    module = importlib.import_module(f"concbench.suites.http_fanout.{model}")
+    with module.setup(p) as call:
+        results = call()
+    assert wl.verifiable(results) == wl.reference(p)
+    assert http_server.stats(run)["requests_seen"] == wl.requests_per_call(case)
+
+
+@pytest.mark.parametrize(
+    "model,variant,client", [("sync", "default", "urllib3"), ("asyncio", "offloaded", "aiohttp")]
+)
+def test_mixed_faults_case_matches_reference_and_server_count(http_server, tmp_path, model, variant, client):
+    import importlib
+
+    from concbench.suites.mixed import workload as wl
+
+    run = http_server.new_run()
+    case = {"requests": 30, "concurrency": 6, "latency_ms": 5, "span": 20, "faults": 1}
+    p = wl.Params(
+        **case, workers=2, variant=variant, client=client, url=http_server.base(run), dir=str(tmp_path)
+    )
+    assert wl.requests_per_call(case) > case["requests"]
+    with importlib.import_module(f"concbench.suites.mixed.{model}").setup(p) as call:
+        results = call()
+    assert wl.verifiable(results) == wl.reference(p)
+    assert http_server.stats(run)["requests_seen"] == wl.requests_per_call(case)
+
+
+def test_doc_bodies_are_unchanged(http_server):
+    with urllib.request.urlopen(f"{http_server.url}/doc/4", timeout=30) as r:
+        assert r.headers["Content-Type"].startswith("application/json")
+        assert json.loads(r.read()) == document(4)
