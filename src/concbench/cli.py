@@ -180,6 +180,12 @@ def configure_run(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--scratch", type=Path, help="where disk cells write (a tmpfs or a disk; default: TMPDIR)")
     p.add_argument("--out", type=Path, help="results directory (default: results/<UTC timestamp>)")
+    p.add_argument(
+        "--resume",
+        type=Path,
+        metavar="DIR",
+        help="go on with an interrupted run: its missing rounds, on its own plan (no other options)",
+    )
     add_python(p)
     p.add_argument("--target", metavar="URL", help="HTTP workloads: a running server instead of our own")
     p.add_argument("--server-procs", type=positive_int, default=1, help="mock server processes (default 1)")
@@ -218,11 +224,23 @@ def configure_compare(p: argparse.ArgumentParser) -> None:
     p.add_argument("b", type=Path, metavar="B", help="the results directory compared with A")
 
 
+def checked_dir(path: Path) -> Path:
+    """A results directory whose manifest and results.csv read whole, every raw file there; else the
+    first problem as a UsageError (truncated, not UTF-8, a newer format, a missing raw file, ...)."""
+    from concbench.results import BadResults, check_dir
+
+    try:
+        check_dir(path)
+    except BadResults as e:
+        raise UsageError(str(e)) from e
+    return path
+
+
 def load_results(path: Path):
     from concbench.report.data import NotResults, load
 
     try:
-        return load(path)
+        return load(checked_dir(path))
     except NotResults as e:
         raise UsageError(str(e)) from e
 
@@ -276,7 +294,38 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
-    from concbench import machine, orchestrate, plot, registry, rounds, summary, target
+    """A new run, or the rest of an interrupted one (--resume); SIGTERM takes Ctrl-C's way out."""
+    import signal
+
+    from concbench import orchestrate, plot, summary
+
+    plan, resumed = resume_plan(args, console) if args.resume else (new_plan(args, console), None)
+    old = signal.signal(signal.SIGTERM, orchestrate.raise_on_sigterm)
+    try:
+        with summary.progress(console, plan.budget_s) as on_round:
+            rows = orchestrate.run(plan, ["concbench", *args.argv], on_round, resume=resumed)
+    except orchestrate.Interrupted as e:
+        print(
+            f"concbench: interrupted by {e.signame}; finished rounds are in {e.out}; "
+            f"go on with: concbench run --resume {e.out}",
+            file=sys.stderr,
+        )
+        return e.exit_code
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    summary.print_tables(console, rows)
+    for line in summary.findings(rows, plan.ci_target):
+        console.print(line)
+    for chart in plot.plot(plan.out):
+        console.print(f"chart: {chart}")
+    console.print(f"results: {plan.out}")
+    return 1 if any(r.status == "failed" for r in rows) else 0
+
+
+def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None, seed: int | None = None):
+    """The Plan the run options describe, every check that can refuse them done before anything is
+    written; `out` and `seed` given: the plan of a run being resumed there."""
+    from concbench import machine, orchestrate, registry, rounds, target
     from concbench.job import plan as job_plan
 
     job = job_of(args)
@@ -311,29 +360,70 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     mode = args.mode or "quick"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     checked = check_job(job, cells, pythons, args.timeout) if job else {}
-    plan = orchestrate.Plan(
+    if seed is None:
+        seed = random.randrange(2**32) if args.seed is None else args.seed
+    return orchestrate.Plan(
         cells=cells,
         pythons=pythons,
-        out=writable_out(args.out or Path("results") / stamp),
+        out=(out or writable_out(args.out or Path("results") / stamp)).resolve(),
         mode=mode,
         timeout_s=args.timeout,
         budget_s=args.budget or rounds.BUDGETS[mode],
-        seed=random.randrange(2**32) if args.seed is None else args.seed,
+        seed=seed,
         target=http_target,
         server_procs=args.server_procs,
         scratch=args.scratch,
         server_cpus=args.server_cpus,
         **(job_plan(job, checked, cells, [f.id for f in pythons]) if job else {}),
     )
-    with summary.progress(console, plan.budget_s) as on_round:
-        rows = orchestrate.run(plan, sys.argv, on_round)
-    summary.print_tables(console, rows)
-    for line in summary.findings(rows, plan.ci_target):
-        console.print(line)
-    for chart in plot.plot(plan.out):
-        console.print(f"chart: {chart}")
-    console.print(f"results: {plan.out}")
-    return 1 if any(r.status == "failed" for r in rows) else 0
+
+
+def resume_plan(args: argparse.Namespace, console: Console):
+    """The plan of the unfinished run in --resume DIR, rebuilt from the options its manifest keeps
+    and refused unless it is the same: concbench version, interpreters, cells, workload files."""
+    from concbench import __version__
+    from concbench.results import BadResults, read_manifest
+
+    out = args.resume.resolve()
+    if others := [a for a in args.argv[1:] if a.startswith("-") and a.split("=")[0] != "--resume"]:
+        raise UsageError(f"--resume takes no other option (its run's are in its manifest), not {others[0]}")
+    try:
+        manifest = read_manifest(out)
+    except BadResults as e:
+        raise UsageError(f"--resume: {e}") from e
+    if "argv" not in manifest or "rounds" not in manifest:
+        raise UsageError(f"--resume {out}: not a run this concbench can resume (its manifest has no argv)")
+    if "finished" in manifest:
+        raise UsageError(f"--resume {out}: that run finished at {manifest['finished']}; nothing to resume")
+    if manifest.get("concbench_version") != __version__:
+        raise UsageError(
+            f"--resume {out}: made by concbench {manifest.get('concbench_version')}, this is {__version__}"
+        )
+    stored = parser().parse_args(manifest["argv"])
+    stored.argv = manifest["argv"]
+    if Path(manifest.get("cwd", "")).is_dir():
+        os.chdir(manifest["cwd"])  # the stored options' relative paths (--python, --scratch, --job)
+    plan = new_plan(stored, console, out=out, seed=manifest["params"]["seed"])
+    if problem := plan_changes(plan, manifest):
+        raise UsageError(f"--resume {out}: {problem}; start a new run instead")
+    args.argv = manifest["argv"]
+    return plan, manifest
+
+
+def plan_changes(plan, manifest: dict) -> str:
+    """How the rebuilt plan differs from the one the manifest recorded ('' when it does not)."""
+    from concbench.orchestrate import digests
+
+    then = [(i.get("id"), i.get("executable"), i.get("version")) for i in manifest.get("interpreters", [])]
+    now = [(f.id, f.executable, f.version) for f in plan.pythons]
+    if then != now:
+        return f"the interpreters are not the same ({', '.join(map(str, now))} now)"
+    if {c.id: c.params for c in plan.cells} != manifest["params"].get("cells"):
+        return "its cells and params are not the ones this concbench makes of its options"
+    old, new = manifest.get("digests", {}), digests(plan.cells)
+    if changed := sorted(k for k in new if old.get(k) != new[k]):
+        return f"the files of {changed[0]} changed since it started (sha256 of its package's .py files)"
+    return ""
 
 
 def job_of(args: argparse.Namespace):
@@ -396,9 +486,7 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
 def cmd_plot(args: argparse.Namespace, console: Console) -> int:
     from concbench import plot
 
-    if not (args.dir / "results.csv").is_file():
-        raise UsageError(f"{args.dir}: no results.csv there")
-    for chart in plot.plot(args.dir):
+    for chart in plot.plot(checked_dir(args.dir)):
         console.print(f"chart: {chart}")
     return 0
 
@@ -507,11 +595,15 @@ def parser() -> Parser:
 def main(argv: list[str] | None = None) -> int:
     console = Console(width=None if sys.stdout.isatty() else 200)  # logs: wide tables, no wrapping
     try:
+        argv = sys.argv[1:] if argv is None else argv
         args = parser().parse_args(argv)
+        args.argv = argv  # what the manifest keeps, for --resume
         return COMMANDS[args.command][2](args, console)
     except UsageError as e:
         print(f"concbench: error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:  # before a run wrote anything, or in another command
+        from concbench.orchestrate import Terminated
+
         print("concbench: interrupted", file=sys.stderr)
-        return 130
+        return 143 if isinstance(e, Terminated) else 130

@@ -7,14 +7,12 @@ conflict, an error unless the newest run is preferred.
 
 from __future__ import annotations
 
-import csv
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from concbench import __version__
-from concbench.results import write_csv, write_manifest
+from concbench.results import BadResults, check_dir, write_csv, write_manifest
 
 CELL_KEY = ("machine", "interpreter", "workload", "model", "variant", "params")
 
@@ -35,12 +33,11 @@ class Source:
 
 
 def load(path: Path) -> Source:
+    """A source directory, checked whole (results.check_dir) before anything is merged."""
     try:
-        manifest = json.loads((path / "manifest.json").read_text())
-        with (path / "results.csv").open(newline="") as f:
-            rows = list(csv.DictReader(f))
-    except (OSError, ValueError) as e:
-        raise MergeError(f"{path}: not a results directory ({e})") from e
+        manifest, rows = check_dir(path)
+    except BadResults as e:
+        raise MergeError(str(e)) from e
     source = Source(path, manifest)
     source.rows = [{**r, "machine": r.get("machine") or source.machine} for r in rows]
     return source

@@ -12,8 +12,10 @@ lives for the whole run.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import importlib
+import importlib.util
 import math
 import os
 import re
@@ -34,7 +36,7 @@ from concbench.cell import Spec, command
 from concbench.judge import Context, Evidence, judge
 from concbench.pythons import Facts
 from concbench.registry import DEFAULT, MODELS, WORKLOADS, Cell, baseline_params, unavailable, variant
-from concbench.results import TARGETS, Row, base_row, write_csv, write_manifest
+from concbench.results import FORMAT, TARGETS, Row, base_row, write_csv, write_manifest
 from concbench.target import Target
 from concbench.verify import server_counts
 
@@ -67,6 +69,26 @@ class Plan:
     @property
     def ci_target(self) -> float:
         return TARGETS[self.mode]
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run stopped on a signal (SIGINT or SIGTERM); its finished work is written."""
+
+    def __init__(self, out: Path, signame: str) -> None:
+        super().__init__(signame)
+        self.out, self.signame = out, signame
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + signal.Signals[self.signame].value
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is, to take Ctrl-C's way out."""
+
+
+def raise_on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated("SIGTERM")
 
 
 @dataclass
@@ -127,10 +149,23 @@ def run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None = N
 
 
 def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, scratch: str) -> None:
+    """One worker under a run token of its own, closed after it: what reaches the server for it
+    later is counted as a stray, never as another cell's."""
+    token = server.target.new_run() if server else None
+    try:
+        _run_worker(ev, plan, round_no, server, scratch, token)
+    finally:
+        if server and token is not None:
+            with contextlib.suppress(OSError):
+                server.target.close_run(token)
+
+
+def _run_worker(
+    ev: Evidence, plan: Plan, round_no: int, server: Server | None, scratch: str, token: int | None
+) -> None:
     cell, facts = ev.cell, ev.facts
     out = plan.out / "raw" / f".{raw_name(facts, cell)}.round{round_no}.tmp"
     out.unlink(missing_ok=True)
-    token = server.target.new_run() if server else None
     model, wl = MODELS[cell.model], WORKLOADS[cell.workload]
     spec = Spec(
         cell.workload,
@@ -363,16 +398,88 @@ def converged(matrix: Matrix, rows: list[Row], plan: Plan) -> set:
     return {job for job, keys in rounds.jobs(matrix.evidence).items() if all(done(by_key[k]) for k in keys)}
 
 
-def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]) -> list[Row]:
-    """Run every cell of the plan in rounds; write manifest.json, raw/ and results.csv after each."""
-    schedule = rounds.Schedule(plan.budget_s, plan.seed)
+def run(
+    plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None], resume: dict | None = None
+) -> list[Row]:
+    """Run every cell of the plan in rounds; write manifest.json, raw/ and results.csv after each.
+
+    `resume`: the manifest of an unfinished run of the same plan in plan.out; its raw files are the
+    rounds done, and the rounds go on from there. SIGINT or SIGTERM (`Terminated`) writes what is
+    done, marks the manifest interrupted and raises `Interrupted`."""
     (plan.out / "raw").mkdir(parents=True, exist_ok=True)
-    manifest = {
+    manifest = resume or new_manifest(plan, argv)
+    if resume:
+        leftovers(plan.out)
+        manifest.pop("interrupted", None)
+        manifest.pop("signal", None)
+        manifest.setdefault("resumed", []).append(now())
+    schedule = rounds.Schedule(plan.budget_s, plan.seed)
+    schedule.started -= manifest.get("elapsed_s", 0.0)
+    yardsticks: dict[int, dict] = {r["round"]: r["yardstick"] for r in manifest["rounds"] if "yardstick" in r}
+    with http_server(plan) as server:
+        if server:
+            manifest["server"] = {**asdict(server.target), "capacity": server.capacity}
+        limits = disk_limits(plan.cells)
+        if limits:
+            manifest["disk"] = limits
+        if any(WORKLOADS[c.workload].scratch for c in plan.cells):
+            manifest["scratch"] = scratch_facts(plan.scratch)
+        matrix = Matrix.of(plan, server)
+        if resume:
+            schedule.round = reload(plan, matrix, manifest)
+        by_job = rounds.jobs(matrix.evidence)
+        rows = matrix.rows(plan, server, limits, yardsticks)
+        schedule.done = converged(matrix, rows, plan) if resume else set()
+        write_manifest(plan.out / "manifest.json", manifest)
+        manifest["machine"]["orphans_adopted"] = machine.adopt_orphans()
+        cost = lambda k: matrix.evidence[k].seconds  # noqa: E731 - each cell's last round
+        try:
+            while schedule.another(by_job, cost):
+                order = schedule.order(by_job, cost, priority(matrix, rows))
+                record = one_round(plan, matrix, order, schedule.round, server, yardsticks)
+                rows = matrix.rows(plan, server, limits, yardsticks)
+                write_raw(plan, matrix, rows)
+                schedule.done = converged(matrix, rows, plan)
+                manifest["rounds"].append(record)
+                manifest["harness"] = harness(rows)
+                _write(plan, manifest, rows, matrix, schedule)
+                on_round(record, rows)
+        except KeyboardInterrupt as e:
+            signame = "SIGTERM" if isinstance(e, Terminated) else "SIGINT"
+            with ignoring_signals():  # a second Ctrl-C must not cut the last writes in half
+                rows = matrix.rows(plan, server, limits, yardsticks)
+                write_raw(plan, matrix, rows)
+                mark_interrupted(manifest, schedule.round, yardsticks, signame)
+                _write(plan, manifest, rows, matrix, schedule)
+            raise Interrupted(plan.out, signame) from e
+    manifest["finished"] = now()
+    manifest["status_counts"] = {
+        s: sum(r.status == s for r in rows) for s in ("ok", "impossible", "n/a", "failed")
+    }
+    _write(plan, manifest, rows, matrix, schedule)
+    return rows
+
+
+def mark_interrupted(manifest: dict, r: int, yardsticks: dict[int, dict], signame: str) -> None:
+    """The manifest of a run stopped in round `r`: when, by which signal, and that round's yardstick
+    (a partial round: some cells have its values)."""
+    if r in yardsticks and r not in {rec["round"] for rec in manifest["rounds"]}:
+        manifest["rounds"].append({"round": r, "yardstick": yardsticks[r], "partial": True})
+    manifest |= {"interrupted": now(), "signal": signame}
+
+
+def new_manifest(plan: Plan, argv: list[str]) -> dict:
+    """The manifest at the start of a run: what ran where, and all that `--resume` needs to check."""
+    return {
+        "format": FORMAT,
         "concbench_version": __version__,
         "command": argv,
+        "argv": argv[1:],  # the options, as --resume parses them again
+        "cwd": str(Path.cwd()),
         "started": now(),
         "machine": machine.facts(),
         "interpreters": [f.to_dict() for f in plan.pythons],
+        "digests": digests(plan.cells),
         "params": {
             "mode": plan.mode,
             "timeout_s": plan.timeout_s,
@@ -388,38 +495,75 @@ def run(plan: Plan, argv: list[str], on_round: Callable[[dict, list[Row]], None]
         "rounds": [],
         **plan.manifest,
     }
-    yardsticks: dict[int, dict] = {}
-    with http_server(plan) as server:
-        if server:
-            manifest["server"] = {**asdict(server.target), "capacity": server.capacity}
-        limits = disk_limits(plan.cells)
-        if limits:
-            manifest["disk"] = limits
-        if any(WORKLOADS[c.workload].scratch for c in plan.cells):
-            manifest["scratch"] = scratch_facts(plan.scratch)
-        matrix = Matrix.of(plan, server)
-        by_job = rounds.jobs(matrix.evidence)
-        rows = matrix.rows(plan, server, limits, yardsticks)
-        write_manifest(plan.out / "manifest.json", manifest)
-        manifest["machine"]["orphans_adopted"] = machine.adopt_orphans()
-        cost = lambda k: matrix.evidence[k].seconds  # noqa: E731 - each cell's last round
-        while schedule.another(by_job, cost):
-            order = schedule.order(by_job, cost, priority(matrix, rows))
-            record = one_round(plan, matrix, order, schedule.round, server, yardsticks)
-            rows = matrix.rows(plan, server, limits, yardsticks)
-            write_raw(plan, matrix, rows)
-            schedule.done = converged(matrix, rows, plan)
-            manifest["rounds"].append(record)
-            manifest["harness"] = harness(rows)
-            _write(plan, manifest, rows)
-            on_round(record, rows)
-    manifest["finished"] = now()
-    manifest["elapsed_s"] = round(schedule.elapsed(), 1)
-    manifest["status_counts"] = {
-        s: sum(r.status == s for r in rows) for s in ("ok", "impossible", "n/a", "failed")
+
+
+def digests(cells: list[Cell]) -> dict[str, str]:
+    """Per workload used, and for the worker that runs the models: sha256 over its package's sorted
+    .py files (names and contents), so that `--resume` sees a changed workload or model."""
+    packages = {c.workload: WORKLOADS[c.workload].package for c in cells} | {"worker": "concbench.worker"}
+    return {name: package_digest(package) for name, package in sorted(packages.items())}
+
+
+def package_digest(package: str) -> str:
+    spec = importlib.util.find_spec(package)
+    roots = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    h = hashlib.sha256()
+    for root in roots:
+        for f in sorted(root.rglob("*.py")):
+            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def leftovers(out: Path) -> None:
+    """What a killed run left: the process group of a worker still running its round (its argv names
+    its output file in raw/), and the temporary files (a round's output, a half-written file)."""
+    raw = str(out / "raw") + os.sep
+    for p in psutil.process_iter(["cmdline"]):
+        with contextlib.suppress(OSError, psutil.Error):
+            if any(raw in arg for arg in p.info["cmdline"] or ()) and os.getpgid(p.pid) != os.getpgid(0):
+                os.killpg(os.getpgid(p.pid), signal.SIGKILL)
+    for tmp in [*out.glob(".*.tmp"), *(out / "raw").glob(".*.tmp")]:
+        tmp.unlink(missing_ok=True)
+
+
+def reload(plan: Plan, matrix: Matrix, manifest: dict) -> int:
+    """The evidence of a resumed run: each cell's raw file (its finished rounds), its failure from
+    results.csv, its server counts from the manifest; returns the last round any cell reached."""
+    failed = {
+        (r["interpreter"], r["workload"], r["model"], r["variant"], r["params"]): r["reason"]
+        for r in read_rows(plan.out / "results.csv")
+        if r.get("status") == "failed"
     }
-    _write(plan, manifest, rows)
-    return rows
+    counts = manifest.get("counts", {})
+    last = max((r["round"] for r in manifest["rounds"]), default=0)
+    for (interp, cell), ev in matrix.evidence.items():
+        name = raw_name(ev.facts, cell)
+        if (plan.out / "raw" / name).is_file():
+            ev.add(str(plan.out / "raw" / name))
+            ev.seconds = sum(r.get_metadata().get("duration", 0.0) for r in ev.runs[-1:])
+            last = max([last, *ev.rounds()])
+        if reason := failed.get((interp, cell.workload, cell.model, cell.variant, cell.params_json)):
+            ev.failure, ev.digest_failed = reason, "digest mismatch" in reason
+        ev.counts = counts.get(name, [])
+    return last
+
+
+def read_rows(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    with path.open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@contextlib.contextmanager
+def ignoring_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored for the duration (main thread only), then as before."""
+    old = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
 
 
 def one_round(
@@ -464,6 +608,11 @@ def harness(rows: list[Row]) -> dict[str, dict]:
     return {k: v for k, v in out.items() if "null_wall_s" in v}
 
 
-def _write(plan: Plan, manifest: dict, rows: list[Row]) -> None:
+def _write(plan: Plan, manifest: dict, rows: list[Row], matrix: Matrix, schedule: rounds.Schedule) -> None:
+    """results.csv, then the manifest (with what --resume needs: the time spent, the server counts)."""
+    manifest["elapsed_s"] = round(schedule.elapsed(), 1)
+    counts = {raw_name(ev.facts, ev.cell): ev.counts for ev in matrix.evidence.values() if ev.counts}
+    if counts:
+        manifest["counts"] = counts
     write_csv(plan.out / "results.csv", rows)
     write_manifest(plan.out / "manifest.json", manifest)

@@ -140,7 +140,34 @@ class Cell:
 
 
 class UnknownParam(ValueError):
-    """A --param names a dimension that none of the selected workloads has."""
+    """A --param names a dimension that none of the selected workloads has (or a value over its limit)."""
+
+
+LIMIT_FACTOR = 100  # a dimension's value may be up to this many times its largest full-mode value
+FIXED_LIMITS = {"workers": 1024, "items": 1_000_000}  # --workers; a --job's items (its calls may be tiny)
+
+
+def param_limits() -> dict[str, int]:
+    """The largest value each dimension takes (--param, --sweep, --workers): LIMIT_FACTOR times the
+    largest any workload uses in its full mode (at least 1), so no cell is set up to run for hours."""
+    limits = dict(FIXED_LIMITS)
+    for wl in WORKLOADS.values():
+        for case in wl.full:
+            for k, v in case.items():
+                limits[k] = max(limits.get(k, 0), LIMIT_FACTOR * max(int(v), 1))
+    return limits
+
+
+def check_limits(values: dict[str, list[int]]) -> None:
+    """UnknownParam (one line, with the limit) for a value over its dimension's limit."""
+    limits = param_limits()
+    for k, vs in values.items():
+        if k in limits and max(vs) > limits[k]:
+            raise UnknownParam(
+                f"{k}={max(vs)}: over its limit of {limits[k]} ("
+                + ("concbench's cap" if k in FIXED_LIMITS else f"{LIMIT_FACTOR}x its largest full-mode value")
+                + "): a cell would run for hours"
+            )
 
 
 def cells(
@@ -158,6 +185,7 @@ def cells(
     run a series of values of a dimension (`workers` included), one cell per value. A model that
     ignores a swept dimension (sync: concurrency, workers) runs once, at the first value."""
     overrides, sweeps = overrides or {}, sweeps or {}
+    check_limits({"workers": [workers], **{k: [v] for k, v in overrides.items()}, **sweeps})
     known = {k for w in workloads for case in WORKLOADS[w].quick for k in case}
     for flag, keys in (("--param", overrides), ("--sweep", sweeps)):
         if unknown := sorted(set(keys) - known - {"workers"}):

@@ -16,6 +16,7 @@ from pathlib import Path
 from concbench.pythons import Facts
 from concbench.registry import WORKLOADS, Cell, variant
 
+FORMAT = 1  # manifest.json's "format": a reader refuses a directory written in a newer one
 STATUSES = ("ok", "impossible", "n/a", "failed")
 TARGETS = {"quick": 0.05, "full": 0.02}  # the CI half-width a mode's rounds aim for
 
@@ -134,3 +135,72 @@ def write_csv(path: Path, rows: list[Row] | list[dict]) -> None:
 
 def write_manifest(path: Path, manifest: dict) -> None:
     write_atomic(path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+class BadResults(ValueError):
+    """A results directory that cannot be read as one: the reason in one line."""
+
+
+def read_text(path: Path) -> str:
+    """A file of a results directory as UTF-8 text, or BadResults saying why not."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError as e:
+        raise BadResults(f"{path.parent}: no {path.name} there (not a results directory)") from e
+    except UnicodeDecodeError as e:
+        raise BadResults(f"{path}: not UTF-8 text (byte {e.start} is not); the file is damaged") from e
+    except OSError as e:
+        raise BadResults(f"{path}: cannot read it ({e.strerror or e})") from e
+
+
+def read_manifest(directory: Path) -> dict:
+    """manifest.json, checked: JSON, an object, a format this concbench reads."""
+    if not directory.is_dir():
+        raise BadResults(f"{directory}: not a directory")
+    path = directory / "manifest.json"
+    try:
+        manifest = json.loads(read_text(path))
+    except json.JSONDecodeError as e:
+        raise BadResults(f"{path}: not valid JSON ({e.msg} at line {e.lineno}); truncated or damaged") from e
+    if not isinstance(manifest, dict):
+        raise BadResults(f"{path}: not a concbench manifest (a JSON object)")
+    fmt = manifest.get("format", 1)
+    if not isinstance(fmt, int) or fmt > FORMAT:
+        raise BadResults(
+            f"{path}: format {fmt!r} is newer than this concbench reads (format {FORMAT}); upgrade concbench"
+        )
+    return manifest
+
+
+def read_rows(directory: Path) -> list[dict]:
+    """results.csv's rows, checked whole: UTF-8, not cut short, every field there, every raw file too."""
+    path = directory / "results.csv"
+    text = read_text(path)
+    if not text.strip():
+        raise BadResults(f"{path}: empty (the run wrote nothing, or the file was truncated)")
+    if not text.endswith("\n"):
+        raise BadResults(f"{path}: ends in the middle of a line (truncated)")
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as e:
+        raise BadResults(f"{path}: not CSV ({e})") from e
+    header, body = table[0], table[1:]
+    if missing := [c for c in ("interpreter", "workload", "model", "status", "raw_file") if c not in header]:
+        raise BadResults(f"{path}: no {missing[0]} column (not a concbench results.csv)")
+    for n, fields_ in enumerate(body, start=2):
+        if len(fields_) != len(header):
+            raise BadResults(
+                f"{path}: line {n} has {len(fields_)} fields, the header {len(header)} (truncated or damaged)"
+            )
+    rows = [dict(zip(header, r, strict=True)) for r in body]
+    for n, r in enumerate(rows, start=2):
+        if r["raw_file"] and not (directory / r["raw_file"]).is_file():
+            raise BadResults(f"{directory}: {r['raw_file']} is missing (results.csv line {n})")
+    return rows
+
+
+def check_dir(directory: Path) -> tuple[dict, list[dict]]:
+    """A results directory's manifest and rows, or BadResults naming the first problem."""
+    if not (directory / "results.csv").is_file():
+        raise BadResults(f"{directory}: no results.csv there (not a results directory)")
+    return read_manifest(directory), read_rows(directory)
