@@ -37,8 +37,16 @@ def figures(model: str, variant: str, params: dict, facts, http_server, tmp_path
 @pytest.mark.parametrize("model", ["asyncio", "trio", "gevent"])
 def test_structured_models_stop_the_siblings_and_raise(model, facts, http_server, tmp_path):
     got = figures(model, "default", FAIL, facts, http_server, tmp_path)
-    assert got["leaked"] == 0 and got["error_surfaced"] == 1
+    assert got["leaked"] == got["sent_after"] == 0 and got["error_surfaced"] == 1
     assert got["threads_left"] == got["procs_left"] == got["sockets_left"] == 0
+
+
+@pytest.mark.parametrize("model", ["threads", "subinterpreters"])
+def test_a_failure_cancels_the_queued_units_but_not_the_running(model, facts, http_server, tmp_path):
+    got = figures(model, "default", FAIL, facts, http_server, tmp_path)
+    assert got["caller_got"] == "UnitFailed" and got["error_surfaced"] == 1
+    assert got["leaked"] == 3, "the 3 in flight ran to the end"
+    assert got["sent_after"] == 0, "the failure's own callback cancelled the queued ones first"
 
 
 def test_gather_leaves_the_siblings_running(facts, http_server, tmp_path):
@@ -53,6 +61,11 @@ def test_a_deadline_stops_the_waiting_not_the_threads(model, facts, http_server,
     assert got["caller_got"] == "TimeoutError" and got["error_surfaced"] == 1
     assert got["leaked"] == 4, "the second wave ran to the end after the deadline"
     assert got["sent_after"] == 0, "nothing queued was started after it"
+
+
+def test_timeouts_passed_down_stop_the_requests_at_the_deadline(facts, http_server, tmp_path):
+    got = figures("threads", "timeouts", DEADLINE, facts, http_server, tmp_path)
+    assert got["caller_got"] == "TimeoutError" and got["leaked"] == 0
 
 
 def test_processes_can_be_stopped_by_terminating_the_pool(facts, http_server, tmp_path):
@@ -118,7 +131,7 @@ def _outcome(p, results, error=None):
 
 
 def test_the_proof_fails_a_result_the_server_did_not_answer(monkeypatch):
-    p = wl.Params(**CANCEL, url="http://127.0.0.1:1/r/7")
+    p = wl.Params(**{**CANCEL, "concurrency": 2}, url="http://127.0.0.1:1/r/7")
     marks = [[1, 0.01, 0.02, "done"], [2, 0.01, 0.06, "dropped"]]
     monkeypatch.setattr(wl, "_marks", lambda p, since: marks)
     monkeypatch.setattr(wl, "_drained", lambda p, since: marks)
@@ -129,6 +142,25 @@ def test_the_proof_fails_a_result_the_server_did_not_answer(monkeypatch):
         wl.verifiable(_outcome(p, [(1, "0" * 64)]))
     with pytest.raises(VerificationFailed, match="unit 2"):  # dropped, never answered
         wl.verifiable(_outcome(p, [(2, wl.hashlib.sha256(wl.body(2, wl.SIZE)).hexdigest())]))
+
+
+def test_the_proof_fails_another_error_and_too_few_requests(monkeypatch):
+    p = wl.Params(**{**CANCEL, "concurrency": 2}, url="http://127.0.0.1:1/r/7")
+    marks = [[1, 0.01, 0.02, "done"], [2, 0.01, 0.06, "dropped"]]
+    monkeypatch.setattr(wl, "_marks", lambda p, since: marks)
+    monkeypatch.setattr(wl, "_drained", lambda p, since: marks)
+    monkeypatch.setattr(wl, "AFTER_S", 0.0)
+    with pytest.raises(VerificationFailed, match="BrokenProcessPool"):
+        wl.verifiable(_outcome(p, [], type("BrokenProcessPool", (RuntimeError,), {})("dead")))
+    assert wl.verifiable(_outcome(p, [], None)) == [], "results without an error: surfaced 0, proven"
+    with pytest.raises(VerificationFailed, match="not the 4 in flight"):
+        wl.verifiable(_outcome(wl.Params(**CANCEL, url=p.url), [], wl.Cancelled()))
+
+
+def test_a_late_alarm_raises_nothing():
+    with wl.interrupted_after(1):
+        pass
+    wl.time.sleep(0.01)  # the alarm was disarmed and its handler put back: nothing is raised
 
 
 def test_the_proof_fails_too_many_open_and_a_missing_500(monkeypatch):

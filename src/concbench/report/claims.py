@@ -453,7 +453,8 @@ def threads_cannot_be_cancelled(df: pd.DataFrame) -> Verdict:
     """Deadline: supported when threads (and free-threading) give the caller control back within a
     quarter of a unit's latency after the deadline, while the units in flight run to the end
     (leaked > 0), on every interpreter; contradicted where the work was stopped (leaked 0) or the
-    waiting was not (the caller came back late)."""
+    waiting was not (the caller came back late). `threads/timeouts`, whose requests each get what
+    is left of the deadline as their timeout, is shown beside them: the I/O stops, not the thread."""
     v = Verdict("Threads can't be cancelled: a deadline only stops the waiting, not the work")
     wrong = []
     for label in ("threads", "freethreading"):
@@ -461,6 +462,9 @@ def threads_cannot_be_cancelled(df: pd.DataFrame) -> Verdict:
             v.evidence.append(f"{_where(r)}: {label} {_stopped(f)}")
             if f["leaked"] == 0 or f["overrun_ms"] >= params["latency_ms"] / 4:
                 wrong.append(f"{_where(r)} ({label})")
+    if v.evidence:  # the I/O's own timeout, passed down, does stop the work: that is no cancellation
+        for r, _, f in _failure_cells(df, "deadline_ms", "threads/timeouts"):
+            v.evidence.append(f"{_where(r)}: threads with each request's timeout the time left {_stopped(f)}")
     return v.settle(
         wrong,
         "a deadline stopped the threads' work too, or did not stop the waiting",

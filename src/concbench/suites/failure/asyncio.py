@@ -1,14 +1,15 @@
-"""asyncio: a task per unit in an `asyncio.TaskGroup`, an `asyncio.Semaphore(C)` bounding how many
-run. The first failure cancels the siblings and the group raises it (in an ExceptionGroup).
-Deadline: `asyncio.timeout`. Cancel: the job's task is cancelled at t (`Task.cancel()`, as
-aiohttp's server cancels a request's handler when its client goes away).
+"""asyncio: a task per unit in an `asyncio.TaskGroup`, started by a loop that first takes one of the
+`asyncio.Semaphore(C)`'s slots (each task gives its own back), so units start in order. The first
+failure cancels the siblings and the group raises it (in an ExceptionGroup). Deadline:
+`asyncio.timeout`. Cancel: the job's task is cancelled at t (`Task.cancel()`, as aiohttp's server
+cancels a request's handler when its client goes away).
 
-The loop lives for the cell's life in a thread of its own (anyio's blocking portal), as a
-service's loop does, so what a job leaves running goes on running after the call returns.
-Variants: `gather`, `asyncio.gather` without return_exceptions: the first failure reaches the
-caller, and the siblings go on. `swallow`: the TaskGroup, but a unit that is cancelled catches
-`CancelledError` and redoes its request, the pitfall the asyncio docs warn of (an
-`except Exception` does not catch it: CancelledError is a BaseException since 3.8).
+The loop lives for the cell's life in a thread of its own (anyio's blocking portal), as a service's
+loop does, so what a job leaves running goes on running after the call returns. Variants: `gather`,
+`asyncio.gather` without return_exceptions (each task takes its slot itself): the first failure
+reaches the caller, and the siblings go on. `swallow`: the TaskGroup, but a unit that is cancelled
+catches `CancelledError` and redoes its request, the pitfall the asyncio docs warn of (an `except
+Exception` does not catch it: CancelledError is a BaseException since 3.8).
 """
 
 import asyncio
@@ -22,22 +23,36 @@ from ..clients import AsyncGet, async_client
 from .workload import Params, Result, Run, aoutcome, aunit
 
 
+async def unit_of(get: AsyncGet, p: Params, i: int) -> Result:
+    if p.variant != "swallow":
+        return await aunit(get, p, i)
+    try:
+        return await aunit(get, p, i)
+    except asyncio.CancelledError:  # the pitfall: "cancelled? finish the work anyway"
+        return await aunit(get, p, i)
+
+
 async def units(get: AsyncGet, p: Params) -> list[Result]:
     slots = asyncio.Semaphore(p.concurrency)
+    if p.variant == "gather":
+
+        async def limited(i: int) -> Result:
+            async with slots:
+                return await unit_of(get, p, i)
+
+        return await asyncio.gather(*(limited(i) for i in range(p.units)))
 
     async def one(i: int) -> Result:
-        async with slots:
-            if p.variant != "swallow":
-                return await aunit(get, p, i)
-            try:
-                return await aunit(get, p, i)
-            except asyncio.CancelledError:  # the pitfall: "cancelled? finish the work anyway"
-                return await aunit(get, p, i)
+        try:
+            return await unit_of(get, p, i)
+        finally:
+            slots.release()
 
-    if p.variant == "gather":
-        return await asyncio.gather(*(one(i) for i in range(p.units)))
     async with asyncio.TaskGroup() as tg:
-        tasks = [tg.create_task(one(i)) for i in range(p.units)]
+        tasks = []
+        for i in range(p.units):
+            await slots.acquire()  # the spawning loop waits for a slot: units start in order
+            tasks.append(tg.create_task(one(i)))
     return [t.result() for t in tasks]
 
 

@@ -1,10 +1,13 @@
-"""trio: a task per unit in a nursery, a `trio.CapacityLimiter(C)` bounding how many run. The first
-failure cancels the nursery's other tasks, and the nursery raises it (in an ExceptionGroup).
-Deadline: `trio.fail_after` (TooSlowError). Cancel: the caller's cancel scope, which a task
-outside the job cancels at t (`CancelScope.cancel()`, as a server cancels a request's scope); the
-scope absorbs its own cancellation, so the caller learns of it from `cancelled_caught` and says
-so (`Cancelled`). One trio run lives for the cell's life in a thread of its own (anyio's blocking
-portal), with httpx's trio backend.
+"""trio: a task per unit in a nursery, started by a loop that first takes one of the
+`trio.CapacityLimiter(C)`'s slots on the unit's behalf (the task gives it back), so units start in
+order: trio runs a batch of ready tasks in either order, and a slot taken inside each task would put
+unit 0 in the first wave only some of the time. The first failure cancels the nursery's other tasks,
+and the nursery raises it (in an ExceptionGroup). Deadline: `trio.fail_after` (TooSlowError).
+Cancel: the caller's cancel scope, which a task outside the job cancels at t
+(`CancelScope.cancel()`, as a server cancels a request's scope); the scope absorbs its own
+cancellation, so the caller learns of it from `cancelled_caught` and says so (`Cancelled`). One trio
+run lives for the cell's life in a thread of its own (anyio's blocking portal), with httpx's trio
+backend.
 """
 
 import math
@@ -24,11 +27,14 @@ async def units(get: AsyncGet, p: Params) -> list[Result]:
     limiter = trio.CapacityLimiter(p.concurrency)
 
     async def one(i: int) -> None:
-        async with limiter:
+        try:
             results.append(await aunit(get, p, i))
+        finally:
+            limiter.release_on_behalf_of(i)
 
     async with trio.open_nursery() as nursery:
         for i in range(p.units):
+            await limiter.acquire_on_behalf_of(i)  # a slot first: units start in order
             nursery.start_soon(one, i)
     return sorted(results)
 

@@ -23,13 +23,18 @@ requests (when each started and ended, and whether it was answered or dropped by
 - error_surfaced: 1 when the caller got the exception that tells what happened: UnitFailed (alone
   or in an exception group) for fail-fast, a timeout for the deadline, a cancellation for cancel;
 - caller_got: what the caller got, by type name;
+- recover_ms (multiprocessing): making the fresh pool that replaces one it terminated, after the call;
 - threads_left, procs_left, sockets_left: OS threads of the cell's process, its child processes
   and their open TCP sockets 100 ms after the event, beyond those before the call.
 Each is the mean over a worker process's calls but the first (pyperf's warmup).
 
-Proof (else the cell fails, with no timing): every result the caller got is unit i's body digest
-and the server answered that request; fail-fast's 500 is in the marks; never more than C requests
-of the call were open at once; and every request had ended within DRAIN_S of the call's return.
+Proof (else the cell fails, with no timing): what the caller got is results or one of the case's
+outcomes (an error of another kind, a broken pool, is no figure); every result the caller got is
+unit i's body digest and the server answered that request; the server saw at least C requests (sync: 1);
+fail-fast's 500 is in the marks; never more than C requests of the call were open at once; and
+every request had ended within DRAIN_S. A call's requests are those that started after it began,
+the previous call's having all ended (40 ms of quiet) before the next begins. The server stamps a
+request's end when its handler returns, just before aiohttp writes the answer.
 The marks come from one server process (`--server-procs 1`, the default).
 
 Nothing at the top of this module may import `concbench.usage` (psutil): the subinterpreters model
@@ -60,6 +65,7 @@ SIZE = 1024  # bytes a unit's answer carries
 AFTER_S = 0.1  # "still running 100 ms later"
 DRAIN_S = 5.0  # every request of a call must have ended this long after it returned
 POLL_S = 0.02
+QUIET = 2  # polls after the first that found every request ended and none new: 40 ms of quiet
 QUICK = [  # 8 units of 100 ms, 4 at a time: two waves
     {"units": 8, "concurrency": 4, "latency_ms": 100, "fail_ms": 30},
     {"units": 8, "concurrency": 4, "latency_ms": 100, "deadline_ms": 150},
@@ -93,8 +99,14 @@ class Params:
     deadline_ms: int = 0
     cancel_ms: int = 0
     variant: str = "default"
+    model: str = ""
     client: str = ""
     url: str = ""  # the server's base URL, with the cell's run token
+
+    @property
+    def in_flight(self) -> int:
+        """How many requests the model runs at once, all of them started before any event."""
+        return 1 if self.model == "sync" else min(self.concurrency, self.units)
 
     @property
     def case(self) -> str:
@@ -141,16 +153,41 @@ async def aunit(get, p: Params, i: int) -> Result:
     return result(p, i, *await get(p.path(i)))
 
 
+def unit_until(http, p: Params, i: int, end: float | None) -> Result:
+    """Unit i with what is left of the deadline `end` (time.monotonic) as its request's timeout, so
+    the request itself stops at the deadline (urllib3 drops the connection); None: no deadline."""
+    import urllib3
+
+    if end is None:
+        return unit(http, p, i)
+    try:
+        if (left := end - time.monotonic()) <= 0:
+            raise urllib3.exceptions.TimeoutError("no time left")
+        return unit(http, p, i, timeout=left)
+    except urllib3.exceptions.TimeoutError as e:
+        raise TimeoutError(f"the deadline of {p.deadline_ms} ms passed") from e
+
+
 def executor_job(submit: Callable[[int], Future], p: Params) -> list[Result]:
     """The executors' job (threads, free-threading, subinterpreters, processes): a future per unit,
     waited for until every one is done, one raises, or the deadline passes; then every future not
     yet started is cancelled (what `shutdown(cancel_futures=True)` does, with the pool kept for the
-    next call). A running unit can't be stopped: its worker finishes it."""
+    next call). A failure cancels them at once, from its own done-callback (which runs in the
+    worker that ran it, before that worker takes another; a process pool's next call may already
+    be on its way). A running unit can't be stopped: its worker finishes it."""
     futures = [submit(i) for i in range(p.units)]
+
+    def cancel_rest(f: Future) -> None:
+        if not f.cancelled() and f.exception() is not None:
+            for other in futures:
+                other.cancel()
+
+    for f in futures:
+        f.add_done_callback(cancel_rest)
     try:
         done, pending = wait(futures, timeout=p.deadline_s, return_when=FIRST_EXCEPTION)
         for f in done:
-            if f.exception() is not None:
+            if not f.cancelled() and f.exception() is not None:
                 raise f.exception()
         if pending:
             raise TimeoutError(f"the deadline of {p.deadline_ms} ms passed")
@@ -182,15 +219,18 @@ def interrupted_after(ms: int) -> Iterator[None]:
     if not ms:
         yield
         return
+    armed = [True]  # disarmed first on the way out: a late alarm then raises nothing
 
     def cancel(signum: int, frame: object) -> None:
-        raise Cancelled(f"cancelled from outside after {ms} ms")
+        if armed[0]:
+            raise Cancelled(f"cancelled from outside after {ms} ms")
 
     old = signal.signal(signal.SIGALRM, cancel)
     signal.setitimer(signal.ITIMER_REAL, ms / 1000)
     try:
         yield
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 
@@ -292,6 +332,10 @@ def verifiable(o: Outcome) -> list:
     time.sleep(max(0.0, event + AFTER_S - time.monotonic()))
     counts = os_counts()
     marks = _drained(p, o.t0)
+    if o.error is not None and not surfaced(p, o.error):
+        raise VerificationFailed(f"the caller got {got(o.error)} ({o.error}), none of this case's outcomes")
+    if len(marks) < p.in_flight:
+        raise VerificationFailed(f"the server saw {len(marks)} requests, not the {p.in_flight} in flight")
     answered = {m[0] for m in marks if m[3] == "done"}
     for i, sha in o.results:
         if sha != hashlib.sha256(body(i, SIZE)).hexdigest() or i not in answered:
@@ -307,14 +351,16 @@ def verifiable(o: Outcome) -> list:
         "overrun_ms": (o.returned - event) * 1000,
         "error_surfaced": int(surfaced(p, o.error)),
     }
-    if OBSERVED.before is not None:
+    if o.after:  # put the model back (multiprocessing: a fresh pool), timed as recover_ms
+        t0 = time.monotonic()
+        o.after()
+        figures["recover_ms"] = (time.monotonic() - t0) * 1000
+    if OBSERVED.before is not None:  # every call but a worker's first (pyperf's warmup)
         left = (max(0, now - then) for now, then in zip(counts, OBSERVED.before, strict=True))
         figures |= dict(zip(("threads_left", "procs_left", "sockets_left"), left, strict=True))
         OBSERVED.figures.append(figures)
-        EXTRA.update({k: fmean(f[k] for f in OBSERVED.figures) for k in figures})
+        EXTRA.update({k: fmean(f[k] for f in OBSERVED.figures if k in f) for k in figures})
         EXTRA["caller_got"] = got(o.error)
-    if o.after:
-        o.after()
     OBSERVED.before = os_counts()
     return []
 
@@ -347,15 +393,18 @@ def _marks(p: Params, since: float) -> list[list]:
 
 
 def _drained(p: Params, since: float) -> list[list]:
-    """The call's marks once every request has ended and none started for two polls in a row."""
+    """The call's marks once every request has ended and none started for QUIET polls in a row
+    (DRAIN_S from 100 ms after the event, at most)."""
     from concbench.verify import VerificationFailed
 
-    deadline, last = time.monotonic() + DRAIN_S, None
+    deadline, quiet, last = time.monotonic() + DRAIN_S, 0, None
     while time.monotonic() < deadline:
         marks = _marks(p, since)
-        if all(m[2] is not None for m in marks) and len(marks) == last:
+        ended = all(m[2] is not None for m in marks)
+        quiet = quiet + 1 if ended and len(marks) == last else 0
+        if quiet == QUIET:
             return marks
-        last = len(marks) if all(m[2] is not None for m in marks) else None
+        last = len(marks) if ended else None
         time.sleep(POLL_S)
     raise VerificationFailed(f"a request was still open {DRAIN_S:g} s after the call")
 
@@ -398,7 +447,10 @@ WORKLOAD = Workload(
     full=FULL,
     variants={
         "sync": blocking("one unit after another; a deadline is the request's timeout"),
-        "threads": blocking("ThreadPoolExecutor futures: wait(FIRST_EXCEPTION), cancel the rest"),
+        "threads": (
+            *blocking("ThreadPoolExecutor futures: wait(FIRST_EXCEPTION), cancel the rest"),
+            Variant("timeouts", ("urllib3",), about="the same, each request's timeout what is left of T"),
+        ),
         "asyncio": (
             on_aiohttp("default", "asyncio.TaskGroup, asyncio.timeout, Task.cancel()"),
             on_aiohttp("gather", "asyncio.gather without return_exceptions"),
@@ -424,5 +476,6 @@ WORKLOAD = Workload(
         Metric("threads_left", "threads left"),
         Metric("procs_left", "procs left"),
         Metric("sockets_left", "sockets left"),
+        Metric("recover_ms", "recover (ms)"),
     ),
 )
