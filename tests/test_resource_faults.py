@@ -65,7 +65,7 @@ def test_a_full_disk_fails_the_cell_with_enospc_and_the_run_goes_on(tmp_path, ti
 def test_too_many_open_files_fails_the_cell_with_emfile(tmp_path):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    proc = run(tmp_path / "out", scratch, "--model", "threads", "--workers", "200", nofile=24)
+    proc = run(tmp_path / "out", scratch, "--model", "threads", "--workers", "500", nofile=32)
     assert proc.returncode == 1, proc.stderr[-2000:]
     got = rows(tmp_path / "out")
     failed = [r for r in got if r["status"] == "failed"]
