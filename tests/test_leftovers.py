@@ -83,8 +83,6 @@ def test_a_stopped_run_leaves_nothing_behind(tmp_path, how):
     shm_before = shm()
     out, tmp, seen, port = stopped(tmp_path, how)
     left = wait_until_gone(seen, out)
-    if how == signal.SIGKILL and any("concbench.servers" in line for line in left):
-        pytest.xfail("the mock server does not yet die with its parent on SIGKILL")
     assert not left, "\n".join(left)
     assert port is None or not listening(port), "the mock server's port is closed"
     assert not [p.name for p in tmp.iterdir() if p.name.startswith("concbench-")], "no scratch directory"
@@ -94,3 +92,32 @@ def test_a_stopped_run_leaves_nothing_behind(tmp_path, how):
             f"3.11: a multiprocessing semaphore outlives the stopped run ({sorted(new_shm)}); not yet traced"
         )
     assert not new_shm, new_shm
+
+
+PARENT = """
+import subprocess, sys
+from concbench.cell import Spec, command
+spec = Spec("cpu_bound", "{model}", "default", {{"tasks": 400, "span": 5000, "workers": 2}}, "long")
+worker = subprocess.Popen(command(sys.executable, spec, sys.argv[1], 20, False), start_new_session=True)
+print(worker.pid, flush=True)
+worker.wait()
+"""
+
+
+@pytest.mark.parametrize("model", ["sync", "multiprocessing"])
+def test_a_cell_worker_dies_with_its_runner_even_by_sigkill(tmp_path, model):
+    """A cell's worker (calls of seconds each, for minutes) and its pool go when the process that
+    started it is SIGKILLed, though it runs in a session of its own and nobody cleans up."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT.format(model=model), str(tmp_path / "out.json")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    pid = int(parent.stdout.readline())
+    deadline = time.monotonic() + 60  # until the pool is up (multiprocessing), so it is killed too
+    while len(family(pid)) < (3 if model == "multiprocessing" else 1) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    seen = family(pid)
+    parent.kill()
+    parent.wait()
+    assert not wait_until_gone(seen, tmp_path, timeout=10), "the worker and its pool are gone"

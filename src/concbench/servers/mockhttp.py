@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import ctypes
 import json
 import multiprocessing
 import os
@@ -39,6 +37,8 @@ from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
+
+from concbench.lifeline import die_with_parent
 
 from .content import body, document
 from .faults import CHUNK, BadQuery, Fault, attempt_of, fault_plan, size_of
@@ -281,15 +281,6 @@ def loop_factory():
     except ImportError:
         return None
     return uvloop.new_event_loop
-
-
-def die_with_parent() -> None:
-    """Linux: the kernel sends this process SIGTERM when its parent dies (PR_SET_PDEATHSIG), even
-    when the parent is SIGKILLed; elsewhere a no-op (the `watch` backstop still applies)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
 
 
 def parent_alive() -> Callable[[], bool]:
