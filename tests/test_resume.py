@@ -171,3 +171,36 @@ def test_resume_of_what_is_not_a_run_is_refused(concbench, tmp_path):
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "no manifest.json" in proc.stderr
     proc = resume(concbench, tmp_path, "--seed", "1", timeout=60)
     assert proc.returncode == 2 and "no other option" in proc.stderr
+
+
+def running_a_cell(proc: subprocess.Popen) -> bool:
+    """Whether the run has a cell's worker running now."""
+    for child in psutil.Process(proc.pid).children():
+        try:
+            if "concbench.worker" in " ".join(child.cmdline()):
+                return True
+        except psutil.Error:  # gone, or a zombie, meanwhile
+            continue
+    return False
+
+
+def test_a_run_stopped_in_its_first_round_resumes_the_cells_it_had_not_run(tmp_path, concbench):
+    """SIGINT before every cell has had its first round: the rest are `not run` (not failures), and
+    `--resume` runs them."""
+    out = tmp_path / "run"
+    proc = start(out)
+    deadline = time.monotonic() + 120
+    while not (out / "manifest.json").is_file() or not running_a_cell(proc):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    before = rows(out)
+    not_run = [r for r in before if r["reason"].startswith("not run")]
+    assert not_run, "some cells had not had their turn"
+    done = resume(concbench, out)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = rows(out)
+    assert {(r["workload"], r["model"]) for r in got} == CELLS
+    assert all(r["status"] == "ok" and int(r["rounds"]) >= 1 for r in got), got

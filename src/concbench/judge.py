@@ -74,10 +74,13 @@ class Context:
     fio_mb_s: float | None = None
 
 
+NOT_RUN = "not run: the run was stopped first (concbench run --resume DIR runs it)"
+
+
 def judge(ev: Evidence, ctx: Context) -> Row:
     cell, facts = ev.cell, ev.facts
-    if ev.failure or not ev.runs:
-        row = base_row(facts, cell, "failed", ev.failure or "no values")
+    if ev.failure or not ev.runs:  # no values and no failure: a run stopped before the cell's turn
+        row = base_row(facts, cell, "failed", ev.failure or NOT_RUN)
         row.digest_ok = False if ev.digest_failed else None
         return row
     row = _measured(ev)

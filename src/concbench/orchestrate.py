@@ -33,7 +33,7 @@ from pyperf._utils import create_environ  # the environment pyperf's manager giv
 
 from concbench import __version__, fio, machine, rounds, target
 from concbench.cell import Spec, command
-from concbench.judge import Context, Evidence, judge
+from concbench.judge import NOT_RUN, Context, Evidence, judge
 from concbench.pythons import Facts
 from concbench.registry import DEFAULT, MODELS, WORKLOADS, Cell, baseline_params, unavailable, variant
 from concbench.results import FORMAT, TARGETS, Row, base_row, write_csv, write_manifest
@@ -388,7 +388,9 @@ def converged(matrix: Matrix, rows: list[Row], plan: Plan) -> set:
     by_key = dict(zip(matrix.order, rows, strict=True))
 
     def done(r: Row) -> bool:
-        if r.status == "failed" or (WORKLOADS[r.workload].kind == "behaviour" and r.rounds):
+        if r.status == "failed" and r.reason != NOT_RUN:
+            return True
+        if WORKLOADS[r.workload].kind == "behaviour" and r.rounds:
             return True
         if (r.rounds or 0) < rounds.MIN_ROUNDS:
             return False
@@ -529,10 +531,10 @@ def leftovers(out: Path) -> None:
 def reload(plan: Plan, matrix: Matrix, manifest: dict) -> int:
     """The evidence of a resumed run: each cell's raw file (its finished rounds), its failure from
     results.csv, its server counts from the manifest; returns the last round any cell reached."""
-    failed = {
+    failed = {  # a cell not run yet is no failure: it runs now
         (r["interpreter"], r["workload"], r["model"], r["variant"], r["params"]): r["reason"]
         for r in read_rows(plan.out / "results.csv")
-        if r.get("status") == "failed"
+        if r.get("status") == "failed" and r.get("reason") != NOT_RUN
     }
     counts = manifest.get("counts", {})
     last = max((r["round"] for r in manifest["rounds"]), default=0)
