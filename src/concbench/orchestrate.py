@@ -449,6 +449,7 @@ def run(
         except KeyboardInterrupt as e:
             signame = "SIGTERM" if isinstance(e, Terminated) else "SIGINT"
             with ignoring_signals():  # a second Ctrl-C must not cut the last writes in half
+                leftovers(plan.out)  # a round's output the signal caught between its checks
                 rows = matrix.rows(plan, server, limits, yardsticks)
                 write_raw(plan, matrix, rows)
                 mark_interrupted(manifest, schedule.round, yardsticks, signame)
