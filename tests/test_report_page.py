@@ -255,7 +255,7 @@ def test_comparison_section_shows_the_machine_agreement_and_basis(tmp_path):
     assert "called significantly different: 1 of 1 (100%)" in section
     assert "<th>relative to</th>" in section and "<td>sync</td>" in section
     assert "0 of 1 name the same best model" in section and "disagree" in section
-    assert "1 of 1 verdicts agree" in section
+    assert "1 of the 1 measured in both runs agree" in section
 
 
 def test_reference_run_made_before_rounds_still_renders():

@@ -63,6 +63,10 @@ class Comparison:
     picks: list[tuple[str, str, str, bool]] = field(default_factory=list)  # where, A's, B's, agree
     verdicts: list[tuple[str, str, str]] = field(default_factory=list)  # claim, A's, B's
 
+    def measured_in_both(self) -> list[tuple[str, str, str]]:
+        """The claims both runs measured: only those can agree or not."""
+        return [v for v in self.verdicts if claims.NOT_MEASURED not in v[1:]]
+
     def geomean(self, by: str) -> dict[str, float]:
         """Geometric mean of B/A per model (by="model") or per interpreter."""
         key = (lambda r: r.label.split("/")[0]) if by == "model" else (lambda r: r.interpreter)

@@ -250,8 +250,10 @@ def agreement_lines(cmp: Comparison) -> list[str]:
     )
     for where, pa, pb, a in cmp.picks:
         lines.append(f"  {'agree   ' if a else 'DISAGREE'} {where}: A {pa}, B {pb}")
-    same = sum(va == vb for _, va, vb in cmp.verdicts)
-    lines.append(f"claims: {same} of {len(cmp.verdicts)} verdicts agree")
+    both = cmp.measured_in_both()
+    same = sum(va == vb for _, va, vb in both)
+    lines.append(f"claims: {same} of the {len(both)} measured in both runs agree")
     for claim, va, vb in cmp.verdicts:
-        lines.append(f"  {'agree   ' if va == vb else 'DISAGREE'} {claim}: A {va}, B {vb}")
+        mark = "        " if (claim, va, vb) not in both else "agree   " if va == vb else "DISAGREE"
+        lines.append(f"  {mark} {claim}: A {va}, B {vb}")
     return lines

@@ -492,10 +492,11 @@ def agreement(cmp: Comparison) -> str:
             + table(("interpreter and job", "A's pick", "B's pick", ""), rows)
         )
     if cmp.verdicts:
-        same = sum(va == vb for _, va, vb in cmp.verdicts)
-        rows = [(claim, va, vb, _agree(va == vb)) for claim, va, vb in cmp.verdicts]
+        both = cmp.measured_in_both()
+        same = sum(va == vb for _, va, vb in both)
+        rows = [(c, va, vb, _agree(va == vb) if (c, va, vb) in both else "") for c, va, vb in cmp.verdicts]
         parts.append(
-            f"<h3>Claims: {same} of {len(cmp.verdicts)} verdicts agree</h3>"
+            f"<h3>Claims: {same} of the {len(both)} measured in both runs agree</h3>"
             + table(("claim", "A's verdict", "B's verdict", ""), rows)
         )
     return "".join(parts)
