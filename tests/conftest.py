@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from concbench.pythons import Facts, probe
+from concbench.host.pythons import Facts, probe
+from concbench.host.target import Target, serve
 from concbench.registry import probe_modules
-from concbench.target import Target, serve
 
 
 @pytest.fixture(scope="session")

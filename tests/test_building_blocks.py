@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from concbench.suites.freethreaded import crew
-from concbench.suites.partition import concat, interleave, merge, with_limits
+from concbench.kit.crew import crew
+from concbench.kit.partition import concat, interleave, merge, with_limits
 
 
 @pytest.mark.parametrize("workers", range(1, 7))
@@ -49,7 +49,7 @@ def test_a_crew_keeps_its_threads_across_calls_and_surfaces_errors():
 def test_one_trio_run_serves_every_call_of_a_cell():
     import trio
 
-    from concbench.suites.triorun import trio_runner
+    from concbench.kit.triorun import trio_runner
 
     async def token() -> object:
         await trio.sleep(0)

@@ -9,10 +9,10 @@ import sys
 import pyperf
 import pytest
 
-from concbench.cell import Spec, command
 from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
 from concbench.suites.failure import workload as wl
-from concbench.verify import VerificationFailed
+from concbench.worker.cell import Spec, command
+from concbench.worker.verify import VerificationFailed
 
 W = WORKLOADS["failure"]
 BASE = {"units": 8, "concurrency": 4, "latency_ms": 100, "workers": 2}

@@ -8,8 +8,8 @@ import time
 import pytest
 import trio
 
-from concbench import heartbeat
-from concbench.heartbeat import LAGS
+from concbench.worker import heartbeat
+from concbench.worker.heartbeat import LAGS
 
 BLOCK_S = 0.1
 
@@ -62,7 +62,7 @@ def test_thread_heartbeat_ticks():
 GEVENT = """
 from gevent import monkey; monkey.patch_all()
 import time, gevent
-from concbench import heartbeat
+from concbench.worker import heartbeat
 with heartbeat.on_greenlet():
     gevent.sleep(0.01)
     t = time.perf_counter()  # CPU in the main greenlet: the hub cannot run the heartbeat

@@ -15,9 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from concbench.host.target import serve
 from concbench.servers.content import body
-from concbench.target import serve
-from concbench.verify import server_counts
+from concbench.worker.verify import server_counts
 
 
 def get(url: str) -> bytes:
@@ -209,7 +209,7 @@ def test_server_command_serves_until_ctrl_c():
 def test_the_client_column_says_which_accelerators_ran(concbench, tmp_path):
     """aiohttp imports in a subinterpreter but runs its pure-Python parser and yarl there: measured
     per cell where the client runs, and written in the client column."""
-    from concbench.suites.clients import accelerators, accelerators_in
+    from concbench.kit.clients import accelerators, accelerators_in
 
     assert accelerators().startswith("parser C, yarl C")
     assert accelerators_in("subinterpreters").startswith("parser pure Python, yarl pure Python")
@@ -239,9 +239,9 @@ def test_uvloop_variant_is_na_without_uvloop(facts):
 
 
 def test_mixed_needs_a_concbench_server():
-    from concbench.orchestrate import Server, foreign_reason
+    from concbench.host.target import Target
     from concbench.registry import Cell
-    from concbench.target import Target
+    from concbench.run.services import Server, foreign_reason
 
     foreign = Server(Target("http://127.0.0.1:9", concbench=False), {"req_per_s": 1.0}, {})
     ours = Server(Target("http://127.0.0.1:9", concbench=True), {"req_per_s": 1.0}, {})
@@ -264,9 +264,9 @@ def test_the_servers_own_cpu_is_recorded_per_cell(concbench, tmp_path):
 
 
 def test_few_in_flight_is_client_bound_only_when_the_server_had_cpu_to_spare(facts):
-    from concbench.judge import Context, _machine_bound, _server_busy
     from concbench.registry import Cell
     from concbench.results import base_row
+    from concbench.run.judge import Context, _machine_bound, _server_busy
 
     row = base_row(facts, Cell("http_fanout", "threads", "default", {"workers": 2}), "ok")
     row.wall_s, row.cpu_s, row.cores = 0.1, 0.05, 2

@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
-from concbench.job import NO_ASYNC, NO_BLOCKING
 from concbench.registry import MODELS, Cell, unavailable
+from concbench.run.job import NO_ASYNC, NO_BLOCKING
 from concbench.suites.job.workload import Unverifiable, fingerprint
 
 USERJOB = '''

@@ -96,7 +96,7 @@ def test_a_stopped_run_leaves_nothing_behind(tmp_path, how):
 
 PARENT = """
 import subprocess, sys
-from concbench.cell import Spec, command
+from concbench.worker.cell import Spec, command
 spec = Spec("cpu_bound", "{model}", "default", {{"tasks": 400, "span": 5000, "workers": 2}}, "long")
 worker = subprocess.Popen(command(sys.executable, spec, sys.argv[1], 20, False), start_new_session=True)
 print(worker.pid, flush=True)

@@ -15,7 +15,6 @@ from textwrap import dedent
 import psutil
 import pytest
 
-from concbench.cell import timed
 from concbench.registry import WORKLOADS
 from concbench.suites.pingpong import _pair
 from concbench.suites.pingpong import asyncio as asyncio_model
@@ -24,12 +23,19 @@ from concbench.suites.pingpong import threads as threads_model
 from concbench.suites.pingpong import trio as trio_model
 from concbench.suites.pingpong import workload as wl
 from concbench.suites.pingpong.sync import chain
-from concbench.verify import VerificationFailed, check, digest
+from concbench.worker.cell import timed
+from concbench.worker.verify import VerificationFailed, check, digest
 
 FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 GIL_OFF = not getattr(sys, "_is_gil_enabled", lambda: True)()
 HELPERS = ("forkserver", "resource_tracker")
-HARNESS = {"pyperf", "psutil", "concbench.cell", "concbench.workloads", "concbench.suites.pingpong.workload"}
+HARNESS = {
+    "pyperf",
+    "psutil",
+    "concbench.worker.cell",
+    "concbench.workloads",
+    "concbench.suites.pingpong.workload",
+}
 
 
 def params(model: str = "threads", variant: str = "default", n: int = 40, pairs: int = 2) -> wl.Params:
@@ -263,7 +269,7 @@ GEVENT = dedent(
     monkey.patch_all()
     import gc, json, gevent
     from concbench.suites.pingpong import gevent as model, workload as wl
-    from concbench.verify import check, digest
+    from concbench.worker.verify import check, digest
 
     def live():
         return sum(isinstance(g, gevent.Greenlet) and not g.dead for g in gc.get_objects())

@@ -9,7 +9,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 import psutil
 import pytest
 
-from concbench.suites.pools import warm
+from concbench.kit.pools import warm
 
 needs_314 = pytest.mark.skipif(sys.version_info < (3, 14), reason="InterpreterPoolExecutor is new in 3.14")
 MODELS = [
@@ -48,9 +48,7 @@ def recorded(monkeypatch, module, executor: str) -> list[Executor]:
 
 def imported(pool: Executor, n: int, name: str) -> dict[tuple[int, int, int], bool]:
     """Whether each of the n workers has module `name` imported: a probe on each, as `warm` does."""
-    probe = (
-        f"(__import__('concbench.suites.pools').suites.pools.who(), {name!r} in __import__('sys').modules)"
-    )
+    probe = f"(__import__('concbench.kit.pools').suites.pools.who(), {name!r} in __import__('sys').modules)"
     seen: dict[tuple[int, int, int], bool] = {}
     for _ in range(50):
         seen.update(f.result() for f in [pool.submit(eval, probe, {}) for _ in range(n)])

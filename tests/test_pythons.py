@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from concbench import envs
-from concbench.pythons import discover, missing_families
+from concbench.host import envs
+from concbench.host.pythons import discover, missing_families
 
 
 def test_discovery_finds_this_interpreter(facts):

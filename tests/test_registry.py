@@ -87,7 +87,8 @@ def test_workers_sweep_and_unknown_sweep():
 
 
 def test_every_point_of_a_sweep_is_paired_with_the_one_sync_baseline(facts, tmp_path):
-    from concbench.orchestrate import Matrix, Plan
+    from concbench.run.matrix import Matrix
+    from concbench.run.plan import Plan
 
     series = cells(
         ["http_fanout"], ["sync", "threads"], full=False, workers=2, sweeps={"concurrency": [5, 50]}

@@ -5,9 +5,9 @@ import json
 import pandas as pd
 import pytest
 
-from concbench.compare import compare
 from concbench.report import claims, page
 from concbench.report.charts import scaling
+from concbench.report.compare import compare
 from concbench.report.data import Results, typed
 from concbench.report.groups import series
 from concbench.report.recommend import recommend

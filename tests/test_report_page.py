@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from concbench.compare import Comparison, Ratio
 from concbench.report import page
+from concbench.report.compare import Comparison, Ratio
 from concbench.report.data import load
 from concbench.results import COLUMNS, write_csv, write_manifest
 

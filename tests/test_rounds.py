@@ -12,13 +12,13 @@ import pandas as pd
 import pyperf
 import pytest
 
-from concbench import paired
-from concbench.compare import compare
-from concbench.judge import Context, Evidence, judge
 from concbench.registry import Cell
+from concbench.report.compare import compare
 from concbench.report.data import Results, typed
 from concbench.report.recommend import recommend
-from concbench.rounds import Schedule, jobs
+from concbench.run.judge import Context, Evidence, judge
+from concbench.run.rounds import Schedule, jobs
+from concbench.stats import paired
 
 CPU = {"tasks": 8, "span": 5000, "workers": 2}
 

@@ -13,12 +13,13 @@ import psutil
 import pyperf
 import pytest
 
-from concbench.judge import Context, Evidence, judge
-from concbench.orchestrate import Plan, run_round
 from concbench.registry import MODELS, Cell
+from concbench.report.terminal import findings
 from concbench.results import base_row
-from concbench.rounds import MAX_VALUES
-from concbench.summary import findings
+from concbench.run.judge import Context, Evidence, judge
+from concbench.run.launch import run_round
+from concbench.run.plan import Plan
+from concbench.run.rounds import MAX_VALUES
 
 CONTRACT = (
     "interpreter python_version gil_disabled_build gil_enabled_runtime workload model variant params status "
@@ -174,7 +175,7 @@ def test_scratch_directory_is_removed_when_a_cell_fails(tmp_path, facts, variant
 
 @pytest.mark.skipif(not shutil.which("fio"), reason="fio is not installed (apt-get install fio)")
 def test_fio_measures_the_same_bytes():
-    from concbench import fio
+    from concbench.host import fio
 
     got = fio.measure({"files": 4, "size": 4096, "fsync": 1})
     assert got["tool"] == "fio" and got["write_mb_s"] > 0 and got["read_mb_s"] > 0
@@ -201,10 +202,11 @@ def test_gil_audit_names_the_cells_that_re_enabled_the_gil(facts):
 
 
 def test_run_says_which_of_3_14_and_3_14t_is_missing_and_how_to_get_it(monkeypatch):
-    from concbench import cli, pythons
+    from concbench import planning
+    from concbench.host import pythons
 
     monkeypatch.setattr(pythons, "discover", lambda explicit=None: [])
-    lines = cli.missing_pythons()
+    lines = planning.missing_pythons()
     assert [ln.split(":")[0] for ln in lines[:2]] == ["[yellow]3.14", "[yellow]3.14t"]
     assert all("uv python install" in ln for ln in lines[:2])
 

@@ -84,7 +84,7 @@ NAME = "plugdemo"
 # n/a on this interpreter (and why), by the same rule `concbench list` and `run` use.
 REGISTRY = """
 import json, sys
-from concbench.pythons import probe
+from concbench.host.pythons import probe
 from concbench.registry import WORKLOADS, Cell, probe_modules, unavailable
 wl = WORKLOADS[sys.argv[1]]
 facts = probe(sys.executable, probe_modules())

@@ -12,7 +12,7 @@ import pytest
 
 PARENT = """
 import sys, time
-from concbench.target import serve
+from concbench.host.target import serve
 with serve(procs=int(sys.argv[1])) as target:
     print(target.pid, flush=True)
     time.sleep(600)

@@ -8,10 +8,10 @@ import urllib.request
 
 import pytest
 
+from concbench.kit.clients import RETRIES, aretrying, retrying
 from concbench.servers.content import body, document
 from concbench.servers.faults import BadQuery, fails_first, fault_plan
 from concbench.suites import clients
-from concbench.suites.clients import RETRIES, aretrying, retrying
 
 FAULTY = {"fail503": "0.2", "reset": "0.2"}
 

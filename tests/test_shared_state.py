@@ -11,10 +11,10 @@ from itertools import pairwise
 import pyperf
 import pytest
 
-from concbench.cell import Spec, command
 from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
 from concbench.suites.shared_state import workload as wl
-from concbench.verify import VerificationFailed, check, digest
+from concbench.worker.cell import Spec, command
+from concbench.worker.verify import VerificationFailed, check, digest
 
 SS = WORKLOADS["shared_state"]
 FREE_THREADED = not getattr(sys, "_is_gil_enabled", lambda: True)()

@@ -13,7 +13,7 @@ from concbench.suites.spawn import _unit
 from concbench.suites.spawn import multiprocessing as mp_model
 from concbench.suites.spawn.workload import Params, reference
 
-HARNESS = {"pyperf", "psutil", "concbench.cell", "concbench.suites.spawn.workload"}
+HARNESS = {"pyperf", "psutil", "concbench.worker.cell", "concbench.suites.spawn.workload"}
 
 # A parent run with -m whose main imports the cell (as `python -m concbench.worker` does), either as a
 # package's __main__ (the worker's own shape) or as a plain module (the control: multiprocessing then
@@ -23,7 +23,7 @@ PARENT = dedent(
     """
     import json, multiprocessing, sys
     if sys.argv[2] == "cell":
-        import concbench.cell  # noqa: F401
+        import concbench.worker.cell  # noqa: F401
     from concbench.suites.spawn import _unit
     from concbench.suites.spawn.multiprocessing import context, start_join
 
@@ -48,7 +48,7 @@ def child_modules(tmp_path, method: str, main: str = "cell", entry: str = "packa
 
 
 def test_the_worker_is_a_package_main():
-    from concbench.cell import Spec, command
+    from concbench.worker.cell import Spec, command
 
     argv = command(
         "python", Spec("spawn", "sync", "default", {}, "x", "concbench.suites.spawn"), "out.json", 1, False
@@ -67,7 +67,7 @@ def test_a_spawned_unit_imports_none_of_the_harness(tmp_path, method):
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
 def test_the_control_a_plain_module_main_is_re_imported_in_every_child(tmp_path, method):
     """Why the worker is a package's __main__: from a plain module, each child re-runs it."""
-    assert {"pyperf", "psutil", "concbench.cell"} <= child_modules(tmp_path, method, entry="module")
+    assert {"pyperf", "psutil", "concbench.worker.cell"} <= child_modules(tmp_path, method, entry="module")
 
 
 def test_a_subinterpreter_unit_imports_none_of_the_harness():

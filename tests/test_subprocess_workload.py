@@ -14,11 +14,11 @@ import psutil
 import pyperf
 import pytest
 
-from concbench.cell import Spec, command
 from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
 from concbench.servers.content import body
 from concbench.suites.subprocess import workload as wl
-from concbench.usage import EXTRA
+from concbench.worker.cell import Spec, command
+from concbench.worker.usage import EXTRA
 
 TINY = wl.Params(**WORKLOADS["subprocess"].tiny)
 WATCHED = {"children": 9, "concurrency": 3, "child_ms": 60, "workers": 2}  # limits 2 + 1: uneven shares

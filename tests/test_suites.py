@@ -10,9 +10,9 @@ from pathlib import Path
 import pyperf
 import pytest
 
-from concbench.cell import Spec, command
 from concbench.registry import MODELS, WORKLOADS, Cell, unavailable
-from concbench.verify import VerificationFailed, check, digest
+from concbench.worker.cell import Spec, command
+from concbench.worker.verify import VerificationFailed, check, digest
 
 CASES = [  # every variant of every workload that has a tiny case (the job workload needs a function)
     (w, m, v.name)
@@ -98,9 +98,9 @@ def test_check_rejects_wrong_results():
 
 
 def test_timed_checks_every_call_outside_the_timing():
-    from concbench.cell import timed
     from concbench.suites.cpu_bound import workload as cpu
     from concbench.suites.http_fanout import workload as http
+    from concbench.worker.cell import timed
 
     calls = []
     good = timed(lambda: calls.append(1) or [1, 2], digest([1, 2]), cpu)

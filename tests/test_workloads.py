@@ -81,7 +81,7 @@ def test_the_import_check_sees_a_missing_declaration(tmp_path, monkeypatch):
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "direct.py").write_text("import aiofiles\nimport os\n")
-    (pkg / "indirect.py").write_text("from concbench.suites.triorun import trio_runner\n")
+    (pkg / "indirect.py").write_text("from concbench.kit.triorun import trio_runner\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     assert top_level_imports("concbench_probe_pkg.direct") == {"aiofiles"}
     assert top_level_imports("concbench_probe_pkg.indirect") == {"anyio"}
@@ -100,7 +100,7 @@ ECHO = '''"""echo: a workload added as one folder."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from concbench.usage import EXTRA
+from concbench.worker.usage import EXTRA
 from concbench.workloads import Metric, Workload, every_model
 
 QUICK = [{"items": 4}]

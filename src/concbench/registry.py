@@ -2,7 +2,7 @@
 
 Nothing here imports a model: gevent patches the world on import, so model modules are loaded only
 inside their own worker process (`python -m concbench.worker`). `concbench list` and every n/a
-reason come from this table plus the probed facts of an interpreter (`concbench.pythons`).
+reason come from this table plus the probed facts of an interpreter (`concbench.host.pythons`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from importlib import metadata, resources
 
-from concbench.pythons import Facts
+from concbench.host.pythons import Facts
 from concbench.workloads import DEFAULT, MODEL_NAMES, Variant, Workload
 
 __all__ = ["DEFAULT", "MODELS", "WORKLOADS", "Cell", "Model", "Variant", "Workload"]

@@ -41,7 +41,7 @@ class Variant:
 
 @dataclass(frozen=True)
 class Metric:
-    """A figure of the workload's own: a model's setup or run sets `concbench.usage.EXTRA[key]` (a
+    """A figure of the workload's own: a model's setup or run sets `concbench.worker.usage.EXTRA[key]` (a
     number, per worker process, or a word: `fmt` "s"); results.csv's `metrics` column holds its mean
     over the rounds (a word: the commonest), and the tables and the report show it as a column
     headed `header`."""

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from concbench.report.fmt import seconds
 from concbench.report.groups import baseline, ok
-from concbench.report.stats import differ
-from concbench.summary import seconds
+from concbench.stats.significance import differ
 
 SUPPORTED, CONTRADICTED, NOT_MEASURED = "supported", "contradicted", "not measured"
 SCALES = 0.7  # threads "scale" when they reach this share of the ideal speedup

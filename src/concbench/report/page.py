@@ -12,15 +12,16 @@ from types import SimpleNamespace
 import pandas as pd
 
 from concbench import __version__
-from concbench.compare import Comparison
 from concbench.registry import MODELS, WORKLOADS, Workload
 from concbench.report import charts, claims, code
+from concbench.report.compare import Comparison
 from concbench.report.data import Results, dims
+from concbench.report.fmt import seconds
 from concbench.report.groups import series
 from concbench.report.recommend import MIN_ROUNDS, SETTLED, recommend
+from concbench.report.terminal import LEFT, columns_for
 from concbench.results import COLUMNS as ROW_COLUMNS
 from concbench.results import STATUSES, TARGETS, imprecise
-from concbench.summary import LEFT, columns_for, seconds
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 1rem;color:#222}

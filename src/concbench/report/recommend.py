@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from concbench import paired
 from concbench.report.groups import best_per_model, groups
-from concbench.report.stats import differs
+from concbench.stats import paired
+from concbench.stats.significance import differs
 
 SETTLED = 0.95
 MIN_ROUNDS = 3

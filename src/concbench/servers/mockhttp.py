@@ -38,7 +38,7 @@ from typing import Any
 
 from aiohttp import web
 
-from concbench.lifeline import die_with_parent
+from concbench.worker.lifeline import die_with_parent
 
 from .content import body, document
 from .faults import CHUNK, BadQuery, Fault, attempt_of, fault_plan, size_of

@@ -1,4 +1,4 @@
-"""The cell worker's entry point, `python -m concbench.worker` (the code is `concbench.cell`).
+"""The cell worker's entry point, `python -m concbench.worker` (the code is `concbench.worker.cell`).
 
 A package's `__main__`, because multiprocessing's spawn and forkserver children re-run the parent's
 main module unless it is one: started from a plain module, every process a model starts would first

@@ -10,12 +10,12 @@ if "--worker" in sys.argv and "--monkey-patch" in sys.argv:
 
     monkey.patch_all()
 
-from concbench.lifeline import group_dies_with_parent  # noqa: E402 (ctypes imports threading)
+from concbench.worker.lifeline import group_dies_with_parent  # noqa: E402 (ctypes imports threading)
 
 # A cell's worker and its pools die with their runner, even a runner killed with SIGKILL: a hung
 # cell must not outlive the runner that would have timed it out.
 group_dies_with_parent()
 
-from concbench.cell import main  # noqa: E402
+from concbench.worker.cell import main  # noqa: E402
 
 main(GIL_AT_START)

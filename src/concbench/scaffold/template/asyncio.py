@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from concbench.suites.pools import warm
+from concbench.kit.pools import warm
 
 from .workload import Params, Run, work
 

@@ -8,8 +8,8 @@ fails the cell if the GIL came back during the work (an extension module can swi
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from concbench.suites.freethreaded import crew, require_gil_off
-from concbench.suites.partition import interleave, merge
+from concbench.kit.crew import crew, require_gil_off
+from concbench.kit.partition import interleave, merge
 
 from .workload import Params, Run, work
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import trio
 
-from concbench.suites.triorun import trio_runner
+from concbench.kit.triorun import trio_runner
 
 from .workload import Params, Run, work
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from concbench import heartbeat
+from concbench.worker import heartbeat
 
 from .workload import Params, Run, count_primes
 

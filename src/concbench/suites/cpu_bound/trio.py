@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import trio
 
-from concbench import heartbeat
+from concbench.worker import heartbeat
 
 from ..triorun import trio_runner
 from .workload import Params, Run, count_primes

@@ -37,7 +37,7 @@ the previous call's having all ended (40 ms of quiet) before the next begins. Th
 request's end when its handler returns, just before aiohttp writes the answer.
 The marks come from one server process (`--server-procs 1`, the default).
 
-Nothing at the top of this module may import `concbench.usage` (psutil): the subinterpreters model
+Nothing at the top of this module may import `concbench.worker.usage` (psutil): the subinterpreters model
 imports it in each of its interpreters.
 """
 
@@ -318,8 +318,8 @@ OBSERVED = Observer()
 
 def verifiable(o: Outcome) -> list:
     """Prove the call (see the module's docstring; raises VerificationFailed) and record its figures."""
-    from concbench.usage import EXTRA
-    from concbench.verify import VerificationFailed
+    from concbench.worker.usage import EXTRA
+    from concbench.worker.verify import VerificationFailed
 
     p = o.p
     event = o.t0 + (p.deadline_ms or p.cancel_ms) / 1000 if not p.fail_ms else None
@@ -382,7 +382,7 @@ def os_counts() -> tuple[int, int, int]:
 
 def _marks(p: Params, since: float) -> list[list]:
     """The server's marks of this call's requests (those started since `since`)."""
-    from concbench.verify import VerificationFailed
+    from concbench.worker.verify import VerificationFailed
 
     run = urlsplit(p.url).path.rsplit("/", 1)[-1]
     with urllib.request.urlopen(f"{p.origin}/marks?run={run}", timeout=10) as r:
@@ -395,7 +395,7 @@ def _marks(p: Params, since: float) -> list[list]:
 def _drained(p: Params, since: float) -> list[list]:
     """The call's marks once every request has ended and none started for QUIET polls in a row
     (DRAIN_S from 100 ms after the event, at most)."""
-    from concbench.verify import VerificationFailed
+    from concbench.worker.verify import VerificationFailed
 
     deadline, quiet, last = time.monotonic() + DRAIN_S, 0, None
     while time.monotonic() < deadline:

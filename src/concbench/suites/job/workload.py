@@ -8,7 +8,7 @@ at most `workers` in progress at once, each free worker taking the next item (or
 Not timed: importing the user's module and running `--job-setup` once in every process or
 interpreter that runs items (`ready`: the cell's own process, and each pool process or interpreter,
 as its initializer), and computing the reference. The reference is the sync model's results,
-computed once per interpreter before the run (`concbench.job`); every call is checked against it
+computed once per interpreter before the run (`concbench.run.job`); every call is checked against it
 by `verifiable`: each result in a canonical form (JSON where it can be; bytes by SHA-256, sets
 sorted, anything else by repr), so results from another process or interpreter compare equal.
 """
@@ -160,7 +160,7 @@ def verifiable(results: list[Any]) -> list[str]:
 
 
 def reference(p: Params) -> list[str]:
-    """The sync model's results (what `concbench.job` computes once per interpreter, before the run)."""
+    """The sync model's results (what `concbench.run.job` computes once per interpreter, before the run)."""
     ready(p)
     one = unit(p)
     return [fingerprint(one(i)) for i in range(p.items)]

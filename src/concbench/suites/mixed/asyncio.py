@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from concbench import heartbeat
+from concbench.worker import heartbeat
 
 from ..clients import AsyncGet, LoopWorker, gather_limited
 from .workload import Params, Run, item_inline, item_offloaded

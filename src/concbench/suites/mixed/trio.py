@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import trio
 from anyio.from_thread import start_blocking_portal
 
-from concbench import heartbeat
+from concbench.worker import heartbeat
 
 from ..clients import AsyncGet, trio_client
 from .workload import Params, Run, afetch, process

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from concbench import heartbeat
 from concbench.servers.content import document
 from concbench.servers.faults import fails_first
+from concbench.worker import heartbeat
 from concbench.workloads import Variant, Workload
 
 from ..clients import AsyncGet, Get, Response, aretrying, gather_limited, origin_of, retrying

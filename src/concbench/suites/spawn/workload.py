@@ -55,7 +55,9 @@ def memory_per_unit(alive: Alive, n: int) -> dict[str, float]:
     """PSS growth per unit with `n` units alive at once, in KiB. One unit is brought up and released
     first, so what a model starts once and keeps (the forkserver, the resource tracker: processes
     too) is not charged to the units."""
-    from concbench.usage import tree_pss  # here: the registry imports this module, psutil is the cell's
+    from concbench.worker.usage import (
+        tree_pss,  # here: the registry imports this module, psutil is the cell's
+    )
 
     with alive(1):
         pass

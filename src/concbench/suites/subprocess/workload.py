@@ -26,13 +26,13 @@ makes it too high, and an honest cell would then "beat" the ideal), and start-up
 need not cost what one alone did. So efficiency says how close a model came to a perfect
 scheduler of these children, and no cell is called impossible by it.
 
-Metrics (`concbench.usage.EXTRA`, per worker process): `start_ms` and `child_cpu_ms`, the probe's
+Metrics (`concbench.worker.usage.EXTRA`, per worker process): `start_ms` and `child_cpu_ms`, the probe's
 wall time and the child's own CPU (user+sys of the reaped child); `parent_cpu_ms`, the launchers'
 own CPU per child in the timed calls (`accounted`): the cell's process (every thread and
 interpreter in it) plus, for multiprocessing, its pool processes, without the children's CPU.
 cpu_s (every row) is the total, children included.
 
-Nothing at the top of this module may import `concbench.usage`: it imports psutil, whose C
+Nothing at the top of this module may import `concbench.worker.usage`: it imports psutil, whose C
 extension does not load in a subinterpreter, and the subinterpreters model imports this module in
 each of its interpreters.
 """
@@ -134,7 +134,7 @@ def accounted(p: Params, run: Run, pids: Iterable[int] = ()) -> Run:
     (multiprocessing: the pool; `cpu_s_of`), over every call but the first (pyperf's warmup, which
     pays one-time costs). Inside the clock: two clock reads a call, and 4 small /proc reads per
     pool process (some 15 µs each)."""
-    from concbench.usage import EXTRA  # here, not at the top (see the module's docstring)
+    from concbench.worker.usage import EXTRA  # here, not at the top (see the module's docstring)
 
     pids = tuple(pids)
     spent: list[float] = []
@@ -173,7 +173,7 @@ def probe(p: Params) -> None:
     wall time (start_ms) and its own CPU (child_cpu_ms). Started with `os.posix_spawn` (vfork +
     exec, as the stdlib's subprocess starts a child), so that it costs the same in every cell,
     gevent's included (gevent's patched subprocess forks the whole process instead)."""
-    from concbench.usage import EXTRA
+    from concbench.worker.usage import EXTRA
 
     argv = replace(p, child_ms=0).argv()
     null = [

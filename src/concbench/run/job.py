@@ -1,6 +1,6 @@
 """A user's own job (`concbench run --job MODULE:FUNCTION`), checked once per interpreter before the run.
 
-`check()` runs `python -m concbench.job` in each interpreter the cells will use: it imports the job
+`check()` runs `python -m concbench.run.job` in each interpreter the cells will use: it imports the job
 there, runs its setup and the sync reference (FUNCTION(i) for every item: the digest every cell is
 checked against, computed once, outside every clock), and finds what some models cannot do with it:
 results that do not pickle (multiprocessing, subinterpreters), a module that does not import in a
@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from concbench.suites.job.workload import Unverifiable
-from concbench.verify import digest
+from concbench.worker.verify import digest
 
 MARK = "concbench-job: "  # the line of the check's stdout that carries its JSON (the job may print)
 REF = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
@@ -81,7 +81,7 @@ class Checked:
 
 def check(python: str, job: Job, items: int, timeout_s: float, env: dict[str, str]) -> Checked:
     """Run the check in `python` (from the job's directory); a crash or a hang is `fatal`."""
-    argv = [python, "-m", "concbench.job", json.dumps({"job": job.options(), "items": items})]
+    argv = [python, "-m", "concbench.run.job", json.dumps({"job": job.options(), "items": items})]
     try:
         proc = subprocess.run(
             argv, capture_output=True, text=True, timeout=timeout_s, cwd=job.path or None, env=env

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import pyperf
 
-from concbench import paired
-from concbench.pythons import Facts
+from concbench.host.pythons import Facts
 from concbench.registry import MODELS, WORKLOADS, Cell
 from concbench.results import Row, base_row, imprecise
-from concbench.verify import inflight_note
+from concbench.stats import paired
+from concbench.worker.verify import inflight_note
 
 SLACK = 0.10  # a point estimate this far beyond the ideal is impossible even when its CI reaches back
 OVERHEAD_FACTOR = 10  # a cell within 10× of the harness's own cost measures the harness

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-PROBE = Path(__file__).with_name("probe.py")
+PROBE = Path(__file__).parent.parent / "worker" / "probe.py"  # run as a script in the probed interpreter
 
 
 class BadInterpreter(Exception):

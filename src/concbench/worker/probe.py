@@ -1,6 +1,6 @@
 """Facts about the interpreter that runs this file, printed as JSON.
 
-Run as a script (`python -P probe.py MODULE...`) by `concbench.pythons`, so it works on any
+Run as a script (`python -P probe.py MODULE...`) by `concbench.host.pythons`, so it works on any
 interpreter, even one without concbench installed; it therefore imports nothing from concbench.
 Each module is imported in its own child process, so a module that re-enables the GIL (gevent on a
 free-threaded build) is caught by name and cannot hide the others.

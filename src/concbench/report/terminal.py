@@ -15,10 +15,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from concbench.compare import Comparison
+    from concbench.report.compare import Comparison
 
-from concbench.pythons import Facts, Found
+from concbench.host.pythons import Facts, Found
 from concbench.registry import MODELS, WORKLOADS, Cell, Workload, unavailable
+from concbench.report.fmt import seconds
 from concbench.results import STATUSES, Row, imprecise
 
 STATUS_STYLE = {"ok": "green", "impossible": "bold magenta", "n/a": "yellow", "failed": "bold red"}
@@ -85,15 +86,6 @@ def round_line(record: dict, rows: list[Row]) -> str:
 
 def _fmt(value: float | None, spec: str, suffix: str = "") -> str:
     return "" if value is None else format(value, spec) + suffix
-
-
-def seconds(x: float) -> str:
-    """A duration in the unit that fits it: 85 ns, 12.3 µs, 45.6 ms, 7.890 s."""
-    if x < 1e-6:
-        return f"{x * 1e9:.0f} ns"
-    if x < 1e-3:
-        return f"{x * 1e6:.1f} µs"
-    return f"{x * 1e3:.1f} ms" if x < 1 else f"{x:.3f} s"
 
 
 def _ci(value: float | None, low: float | None, high: float | None, suffix: str = "") -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psutil
 
-from concbench.heartbeat import LAGS
+from concbench.worker.heartbeat import LAGS
 
 HOOK = "concbench_usage"
 LATENCIES: list[float] = []  # seconds per request, filled by the cell's timed function (HTTP workloads)

@@ -4,10 +4,13 @@ can have different numbers of values; pyperf's own `is_significant` needs equal 
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from concbench import paired
-from concbench.paired import welch as differs
+from concbench.stats import paired
+from concbench.stats.paired import welch as differs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["differ", "differs"]
 

@@ -13,7 +13,7 @@ import platform
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from concbench.pythons import Facts
+from concbench.host.pythons import Facts
 from concbench.registry import WORKLOADS, Cell, variant
 
 FORMAT = 1  # manifest.json's "format": a reader refuses a directory written in a newer one

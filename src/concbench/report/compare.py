@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from concbench.paired import welch
 from concbench.registry import WORKLOADS
 from concbench.report import claims
 from concbench.report.data import Results, yardsticks
 from concbench.report.groups import baseline, ok
 from concbench.report.recommend import recommend
+from concbench.stats.paired import welch
 
 KEY = ["interpreter", "workload", "label", "params"]
 MIN_CHANGE = 0.05  # smaller changes are not called, significant or not (pyperf compare_to's --min-speed)

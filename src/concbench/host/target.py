@@ -169,7 +169,7 @@ def foreign_reference(item_urls: list[str], workers: int = 8) -> str:
     (the reference client), in request order."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from concbench.verify import digest
+    from concbench.worker.verify import digest
 
     def sha(url: str) -> str:
         with urllib.request.urlopen(url, timeout=30) as r:

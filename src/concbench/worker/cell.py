@@ -24,9 +24,9 @@ from types import ModuleType
 
 import pyperf
 
-from concbench import heartbeat
-from concbench.usage import EXTRA, HOOK, LATENCIES
-from concbench.verify import check, digest
+from concbench.worker import heartbeat
+from concbench.worker.usage import EXTRA, HOOK, LATENCIES
+from concbench.worker.verify import check, digest
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def main(gil_at_start: bool) -> None:
     if getattr(model, "HEARTBEAT", "") == "own":  # its workers beat on their own loops
         beat = None
     if spec.probe_client:  # aiohttp: its C parser, yarl and multidict, or their pure-Python fallbacks
-        from concbench.suites.clients import accelerators_in
+        from concbench.kit.clients import accelerators_in
 
         EXTRA["client_accel"] = accelerators_in(spec.model)
     if hasattr(model, "alive"):  # spawn: memory per live unit, measured once per worker, not timed
