@@ -12,7 +12,8 @@ import pytest
 from concbench.report import page
 from concbench.report.compare import Comparison, Ratio
 from concbench.report.data import load
-from concbench.results import COLUMNS, write_csv, write_manifest
+from concbench.results import COLUMNS, Row, write_csv, write_manifest
+from concbench.results.files import parse_row
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +131,7 @@ def test_report_renders_in_a_browser(quick_run, concbench, tmp_path):
         driver.quit()
 
 
-def _row(label: str, status: str = "ok", **kw) -> dict:
+def _row(label: str, status: str = "ok", **kw) -> Row:
     model, _, variant = label.partition("/")
     row = dict.fromkeys(COLUMNS, "")
     row |= {
@@ -150,7 +151,7 @@ def _row(label: str, status: str = "ok", **kw) -> dict:
         "cv": 0.03,
         "rounds": 4,
     }
-    return row | kw
+    return parse_row({k: str(v) for k, v in (row | kw).items()})
 
 
 def _rounds_run(path: Path) -> Path:
@@ -169,7 +170,7 @@ def _rounds_run(path: Path) -> Path:
         _row(
             "threads",
             "impossible",
-            reason="impossible: efficiency 1.40 [1.30–1.50], faster than 2 cores allow; noise or a bug",
+            reason="efficiency 1.40 [1.30–1.50], faster than 2 cores allow; noise or a bug",
             wall_s=0.25,
             speedup_vs_sync=2.8,
         ),
@@ -210,7 +211,7 @@ def _rounds_run(path: Path) -> Path:
 
 def test_page_shows_rounds_impossible_cells_and_cis(tmp_path):
     html = page.render(load(_rounds_run(tmp_path / "run")))
-    assert "cells: ok / impossible / n/a / failed</td><td>4 / 1 / 1 / 0" in html
+    assert "cells: ok / impossible / n/a / failed / not run</td><td>4 / 1 / 1 / 0 / 0" in html
     assert "cells short of the ±5 % target</td><td>1 of 3 ok cells" in html
     assert "<td>seed</td><td>7</td>" in html and "<td>budget</td><td>180 s</td>" in html
     assert "yardstick loop (ms)" in html and "<td class=n>112</td>" in html and "<td>yes</td>" in html

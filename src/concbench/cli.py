@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from concbench.errors import EXIT_USAGE, UsageError
-from concbench.outputs import writable_out
+from concbench.outputs import writable_dir, writable_file, writable_out
 from concbench.registry import MODELS, WORKLOADS
 
 
@@ -39,24 +39,30 @@ def positive_float(text: str) -> float:
     return value
 
 
-def sweep(text: str) -> tuple[str, list[int]]:
-    """`KEY=N1,N2,...`, every N a whole number >= 1."""
+def _key_numbers(text: str) -> tuple[str, list[int]] | None:
+    """`KEY=N1,N2,...` with every N a whole number >= 1, or None."""
     key, sep, values = text.partition("=")
     try:
         numbers = [int(v) for v in values.split(",")]
     except ValueError:
-        numbers = []
-    if not sep or not numbers or min(numbers) < 1:
+        return None
+    return (key, numbers) if sep and key and numbers and min(numbers) >= 1 else None
+
+
+def sweep(text: str) -> tuple[str, list[int]]:
+    """`KEY=N1,N2,...`, every N a whole number >= 1."""
+    if (parsed := _key_numbers(text)) is None:
         raise argparse.ArgumentTypeError(f"expected KEY=N1,N2,... with every N >= 1, not {text!r}")
-    return key, numbers
+    return parsed
 
 
 def param(text: str) -> tuple[str, int]:
-    """`KEY=N`: a sweep of one value."""
-    key, numbers = sweep(text)
-    if len(numbers) != 1:
-        raise argparse.ArgumentTypeError(f"expected KEY=N (one value; --sweep takes several), not {text!r}")
-    return key, numbers[0]
+    """`KEY=N`, N a whole number >= 1."""
+    parsed = _key_numbers(text)
+    if parsed is None or len(parsed[1]) != 1:
+        more = " (--sweep takes several)" if parsed else ""
+        raise argparse.ArgumentTypeError(f"expected KEY=N with N a whole number >= 1{more}, not {text!r}")
+    return parsed[0], parsed[1][0]
 
 
 def budget(text: str) -> float:
@@ -188,24 +194,15 @@ def configure_compare(p: argparse.ArgumentParser) -> None:
     p.add_argument("b", type=Path, metavar="B", help="the results directory compared with A")
 
 
-def checked_dir(path: Path) -> Path:
-    """A results directory whose manifest and results.csv read whole, every raw file there; else the
-    first problem as a UsageError (truncated, not UTF-8, a newer format, a missing raw file, ...)."""
-    from concbench.results import BadResults, check_dir
-
-    try:
-        check_dir(path)
-    except BadResults as e:
-        raise UsageError(str(e)) from e
-    return path
-
-
 def load_results(path: Path):
-    from concbench.report.data import NotResults, load
+    """A results directory read whole (manifest, results.csv, every raw file there) for the report;
+    else its first problem as a UsageError (truncated, not UTF-8, a newer format, a missing raw file)."""
+    from concbench.report.data import load
+    from concbench.results import BadResults
 
     try:
-        return load(checked_dir(path))
-    except NotResults as e:
+        return load(path)
+    except BadResults as e:
         raise UsageError(str(e)) from e
 
 
@@ -215,9 +212,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
 
     res = load_results(args.dir)
     cmp = compare(res, load_results(args.other)) if args.other else None
-    out = args.out or args.dir / "report.html"
-    if not out.parent.is_dir():
-        raise UsageError(f"-o {out}: directory {out.parent} does not exist")
+    out = writable_file(args.out, "-o") if args.out else writable_file(args.dir / "report.html", "DIR")
     console.print(f"report: {page.write(res, out, cmp)}")
     return 0
 
@@ -264,6 +259,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
     from concbench.planning import new_plan, resume_plan
     from concbench.report import plot, terminal
+    from concbench.results import Status
     from concbench.run.loop import run
     from concbench.run.state import Interrupted, raise_on_sigterm
 
@@ -290,7 +286,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     for chart in plot.plot(plan.out):
         console.print(f"chart: {chart}")
     console.print(f"results: {plan.out}")
-    return 1 if any(r.status == "failed" for r in rows) else 0
+    return 1 if any(r.status == Status.FAILED for r in rows) else 0
 
 
 def configure_new(p: argparse.ArgumentParser) -> None:
@@ -302,7 +298,7 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
     from concbench import scaffold
 
     try:
-        made = scaffold.create(args.name, args.dir).resolve()
+        made = scaffold.create(args.name, writable_dir(args.dir, "--dir")).resolve()
     except scaffold.ScaffoldError as e:
         raise UsageError(str(e)) from e
     for line in [f"created {made}", *scaffold.next_steps(made)]:
@@ -313,7 +309,8 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
 def cmd_plot(args: argparse.Namespace, console: Console) -> int:
     from concbench.report import plot
 
-    for chart in plot.plot(checked_dir(args.dir)):
+    load_results(args.dir)  # whole and readable, before a chart is drawn
+    for chart in plot.plot(writable_dir(args.dir, "DIR")):
         console.print(f"chart: {chart}")
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 DEFAULT = "default"
 MODEL_NAMES = (  # the registry's models, in its order (their requirements are in registry.MODELS)
@@ -22,6 +23,16 @@ MODEL_NAMES = (  # the registry's models, in its order (their requirements are i
     "subinterpreters",
     "multiprocessing",
 )
+
+
+class Kind(StrEnum):
+    """What a workload's cells are for, which decides how they are judged and shown."""
+
+    COMPARISON = "comparison"  # models compared on wall time against sync, and recommended
+    PRICE = "price"  # a cost per unit (spawn, pingpong, shared_state): no speedup, no pick
+    BEHAVIOUR = "behaviour"  # what a model does (failure): its metrics; its wall is no speed to compare
+    YARDSTICK = "yardstick"  # null: each model's fixed cost per call, which other cells are judged against
+
 
 Ideal = Callable[[dict[str, int], float, int, float], float | None]  # params, sync wall, cores, reference_s
 
@@ -72,15 +83,17 @@ class Workload:
     # params, model and variant (us_per_unit = wall / units)
     unit: str = "unit"  # what one of them is, for the report: "start + join", "round trip", "update"
     metrics: tuple[Metric, ...] = ()  # its own figures, in results.csv's `metrics` column
-    kind: str = "job"  # job (compared and recommended), price (spawn: a cost per unit), behaviour
-    # (failure: what a model does, in its metrics; its wall is not a speed to compare), or yardstick
-    # (null: each model's fixed cost per call, which other cells are judged against)
+    kind: Kind = Kind.COMPARISON
     bound: str = ""  # what its ideal is: "cpu" (sync over the cores) or "latency" (waves of L), both
     # physical limits that no cell can beat; "" when the ideal is only a comparison (disk: sync)
     by_default: bool = True  # in a run without --workload (job: only with --job)
     tiny: dict[str, int] | None = None  # a case small enough for the tests of every model (with workers);
     # None: its own tests run it (job: it needs a function)
     package: str = field(default="", compare=False)  # where its modules are; the registry sets it
+
+    def __post_init__(self) -> None:
+        legacy = {"job": Kind.COMPARISON}  # what plug-ins made before Kind wrote
+        object.__setattr__(self, "kind", Kind(legacy.get(self.kind, self.kind)))
 
     def variant(self, model: str, name: str) -> Variant:
         return next((v for v in self.variants.get(model, ()) if v.name == name), Variant(name))

@@ -23,6 +23,7 @@ from concbench.report.data import Results, yardsticks
 from concbench.report.groups import baseline, ok
 from concbench.report.recommend import recommend
 from concbench.stats.paired import welch
+from concbench.workloads import Kind
 
 KEY = ["interpreter", "workload", "label", "params"]
 MIN_CHANGE = 0.05  # smaller changes are not called, significant or not (pyperf compare_to's --min-speed)
@@ -95,7 +96,7 @@ def _logs(res: Results, row: pd.Series) -> tuple[list[float], str]:
 def _is_job(workload: str) -> bool:
     """A job has a sync baseline to be relative to; a price (spawn) or a yardstick has not."""
     wl = WORKLOADS.get(workload)
-    return wl is not None and wl.kind == "job"
+    return wl is not None and wl.kind == Kind.COMPARISON
 
 
 def _job(res: Results) -> tuple[str, str]:

@@ -1,25 +1,18 @@
-"""A results directory as the report reads it: the manifest, and results.csv as a typed DataFrame
-with each ok cell's pyperf values (`samples`, for significance tests) and display labels."""
+"""A results directory as the report reads it: `concbench.results.read` (the one reader), its rows as
+a DataFrame typed from `Row` itself, with each timed cell's pyperf values (`samples`, for significance
+tests), its per-round means and display labels."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyperf
 
 from concbench.registry import DEFAULT
-from concbench.results import Row
-
-KINDS = {f.name: str(f.type).split(" ")[0] for f in fields(Row)}  # "float | None" -> float
-BOOLS = [k for k, kind in KINDS.items() if kind == "bool"]
-NUMBERS = [k for k, kind in KINDS.items() if kind in ("int", "float")]
-
-
-class NotResults(ValueError):
-    """The directory is not a concbench results directory."""
+from concbench.results import Row, Status, column_types, read
 
 
 @dataclass
@@ -30,26 +23,34 @@ class Results:
 
 
 def load(path: Path) -> Results:
-    try:
-        manifest = json.loads((path / "manifest.json").read_text())
-        df = pd.read_csv(path / "results.csv", dtype=str, keep_default_na=False)
-    except (OSError, ValueError) as e:
-        raise NotResults(f"{path}: not a results directory ({e})") from e
-    return Results(path, manifest, typed(df, path))
+    """The directory, read and migrated by the results package (BadResults when it can't be)."""
+    results = read(path)
+    return Results(path, results.manifest, frame(results.rows, path))
+
+
+def frame(rows: list[Row], path: Path | None = None) -> pd.DataFrame:
+    """Rows as a DataFrame: numbers as floats (NaN when blank), plus label, case and samples."""
+    return typed(pd.DataFrame([asdict(r) for r in rows], columns=list(column_types())), path)
 
 
 def typed(df: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
-    """Numbers as floats (NaN when blank), booleans as booleans, plus label, case and samples."""
+    """Each column as Row types it (numbers as floats, NaN when blank; booleans; Status), plus label,
+    case, and each timed cell's samples and round means from its raw file."""
     df = df.copy()
-    for col in df.columns.intersection(BOOLS):
-        df[col] = df[col].map({"True": True, "False": False, True: True, False: False})
-    for col in df.columns.intersection(NUMBERS):
-        df[col] = pd.to_numeric(df[col], errors="coerce")
+    for col, kind in column_types().items():
+        if col not in df:
+            continue
+        if kind is bool:
+            df[col] = df[col].map({"True": True, "False": False, True: True, False: False})
+        elif kind in (int, float):
+            df[col] = pd.to_numeric(df[col], errors="coerce")
+        elif kind is Status:
+            df[col] = df[col].map(Status)
     df["label"] = [label(m, v) for m, v in zip(df.model, df.variant, strict=True)]
     df["case"] = [case(w, p) for w, p in zip(df.workload, df.params, strict=True)]
     if "samples" not in df:
-        ok = list(zip(df.status.isin(["ok", "impossible"]), df.raw_file, strict=True))
-        benches = [bench(path, f) if path and is_ok else None for is_ok, f in ok]
+        timed = list(zip(df.status.map(lambda s: Status(s).timed), df.raw_file, strict=True))
+        benches = [bench(path, f) if path and is_timed else None for is_timed, f in timed]
         df["samples"] = [b.get_values() if b else [] for b in benches]
         df["rounds_values"] = [round_means(b) for b in benches]
     if "rounds_values" not in df:  # built in memory (tests) without raw files: nothing to pair

@@ -9,13 +9,15 @@ from collections.abc import Iterator
 import pandas as pd
 
 from concbench.registry import DEFAULT, WORKLOADS, baseline_params
+from concbench.results import Status
+from concbench.workloads import Kind
 
 SWEEPABLE = ("concurrency", "workers", "size")  # what `concbench run --sweep` varies
-NOT_JOBS = tuple(w for w, wl in WORKLOADS.items() if wl.kind != "job")  # yardsticks, prices: no pick
+NOT_COMPARED = tuple(w for w, wl in WORKLOADS.items() if wl.kind != Kind.COMPARISON)  # no pick
 
 
 def ok(df: pd.DataFrame) -> pd.DataFrame:
-    return df[(df.status == "ok") & df.wall_s.notna()]
+    return df[(df.status == Status.OK) & df.wall_s.notna()]
 
 
 def _baseline_key(params: str) -> str:
@@ -40,7 +42,7 @@ def groups(df: pd.DataFrame) -> Iterator[tuple[str, str, str, pd.DataFrame]]:
     """(interpreter, workload, params, ok cells) per group of cells doing the same job, sync included
     in every group of a sweep over a dimension it ignores; null and spawn are not jobs."""
     cells = ok(df)
-    cells = cells[~cells.workload.isin(NOT_JOBS)]
+    cells = cells[~cells.workload.isin(NOT_COMPARED)]
     others = cells[cells.model != "sync"]
     for (interp, workload, params), group in cells.groupby(["interpreter", "workload", "params"], sort=False):
         concurrent = group[group.model != "sync"]

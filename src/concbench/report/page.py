@@ -21,7 +21,7 @@ from concbench.report.groups import series
 from concbench.report.recommend import MIN_ROUNDS, SETTLED, recommend
 from concbench.report.terminal import LEFT, columns_for
 from concbench.results import COLUMNS as ROW_COLUMNS
-from concbench.results import STATUSES, TARGETS, imprecise
+from concbench.results import TARGETS, Status, imprecise
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 1rem;color:#222}
@@ -39,7 +39,13 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 nav a{margin-right:.8rem}small{color:#666}
 @media (max-width:600px){.code{grid-template-columns:1fr}body{font-size:14px}}
 """
-STATUS_CLASS = {"ok": "ok", "impossible": "impossible", "n/a": "na", "failed": "failed"}
+STATUS_CLASS = {
+    Status.OK: "ok",
+    Status.IMPOSSIBLE: "impossible",
+    Status.NA: "na",
+    Status.FAILED: "failed",
+    Status.NOT_RUN: "na",
+}
 
 
 def table(headers: Iterable[str], rows: Iterable[Iterable[object]], numeric: Iterable[int] = ()) -> str:
@@ -69,8 +75,6 @@ def _cell(v: object) -> str:
 
 def _status(r: pd.Series) -> Markup:
     text = r.reason or r.note
-    if r.status == "impossible":
-        text = text.removeprefix("impossible:").strip()  # the status says it already
     return Markup(
         f'<span class="{STATUS_CLASS[r.status]}">{escape(r.status)}</span>'
         + (f": {escape(text)}" if text else "")
@@ -119,7 +123,7 @@ def overview(res: Results) -> str:
                 it.get("mp_start_method", ""),
             )
         )
-    okc = df[(df.status == "ok") & (df.workload != "null")]
+    okc = df[(df.status == Status.OK) & (df.workload != "null")]
     runs = m.get("merged_from") or [m]
     modes = dict.fromkeys(str(r.get("mode") or r.get("params", {}).get("mode", "")) for r in runs)
     params = m.get("params", {})
@@ -136,7 +140,7 @@ def overview(res: Results) -> str:
             for k, v in m.get("harness", {}).items()
             if len(v.get("models", {})) > 1
         ),
-        (f"cells: {' / '.join(STATUSES)}", " / ".join(str((df.status == s).sum()) for s in STATUSES)),
+        (f"cells: {' / '.join(Status)}", " / ".join(str((df.status == s).sum()) for s in Status)),
         ("CV of ok cells: median / max", f"{okc.cv.median():.1%} / {okc.cv.max():.1%}" if len(okc) else ""),
         short_of_target(res),
         ("rounds", _rounds(m, df)),
@@ -186,7 +190,7 @@ def target(m: dict) -> float:
 def _rounds(m: dict, df: pd.DataFrame) -> str:
     if "rounds" in m:
         return str(len(m["rounds"]))
-    if "rounds" in df and df.rounds.notna().any():  # a merge keeps the cells' rounds, not the records
+    if _has(df, "rounds"):  # a merge keeps the cells' rounds, not the records
         return f"up to {df.rounds.max():.0f} per cell (merged runs: see each run's manifest)"
     return "— (run made before rounds)"
 
@@ -194,11 +198,14 @@ def _rounds(m: dict, df: pd.DataFrame) -> str:
 def short_of_target(res: Results) -> tuple[str, str]:
     t, df = target(res.manifest), res.df
     label = f"cells short of the ±{t * 100:.0f} % target"
-    if "ci_halfwidth" not in df:
+    if not _has(df, "ci_halfwidth"):
         return label, "— (run made before rounds: no CIs)"
     halfwidths = [None if pd.isna(h) else h for h in df.ci_halfwidth]
     short = [imprecise(s, w, h, t) for s, w, h in zip(df.status, df.workload, halfwidths, strict=True)]
-    return label, f"{sum(short)} of {int(((df.status == 'ok') & (df.workload != 'null')).sum())} ok cells"
+    return (
+        label,
+        f"{sum(short)} of {int(((df.status == Status.OK) & (df.workload != 'null')).sum())} ok cells",
+    )
 
 
 def _scratch(scratch: dict | None) -> str:
@@ -214,7 +221,7 @@ def _scratch(scratch: dict | None) -> str:
 
 
 def impossible_note(df: pd.DataFrame) -> str:
-    flagged = df[df.status == "impossible"]
+    flagged = df[df.status == Status.IMPOSSIBLE]
     if flagged.empty:
         return ""
     names = ", ".join(f"{r.interpreter} {r.workload}.{r.label}" for r in flagged.itertuples())
@@ -324,7 +331,7 @@ def workload_section(res: Results, workload: str) -> str:
 
 def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
     """The charts of one params case: wall (or unit cost), efficiency, latency, lag, memory."""
-    ok = case[case.status == "ok"]
+    ok = case[case.status == Status.OK]
     if wl.units:
         out = [charts.bars(case, "us_per_unit", f"cost of one {wl.unit}", f"µs per {wl.unit}", log=True)]
         if ok.mem_kb_per_unit.notna().any():
@@ -366,9 +373,9 @@ def cells_table(df: pd.DataFrame, wl: Workload) -> str:
     """The terminal summary's columns for this workload (summary.columns_for), per interpreter, plus the
     rounds each cell ran; an old run's missing columns are blank (no CI, no rounds)."""
     columns = [(title, text) for title, text, _ in columns_for(wl) if title != "status"]
-    if not {"speedup_ci_low", "speedup_ci_high"} <= set(df.columns):
+    if not _has(df, "speedup_ci_low"):
         columns = [("speedup" if t.startswith("speedup") else t, text) for t, text in columns]
-    if "rounds" in df:
+    if _has(df, "rounds"):
         at = next((i + 1 for i, (t, _) in enumerate(columns) if t == "wall"), len(columns))
         columns.insert(at, ("rounds", lambda r: "" if r.rounds is None else f"{r.rounds:.0f}"))
     rows = []
@@ -379,6 +386,11 @@ def cells_table(df: pd.DataFrame, wl: Workload) -> str:
         rows.append((r.interpreter, *(text(row) for _, text in columns), _status(r)))
     numeric = [i + 1 for i, (title, _) in enumerate(columns) if title not in LEFT]
     return table(("interpreter", *(t for t, _ in columns), "status"), rows, numeric=numeric)
+
+
+def _has(df: pd.DataFrame, column: str) -> bool:
+    """The run measured this column in some cell (a run made before rounds has none of their CIs)."""
+    return column in df and df[column].notna().any()
 
 
 def _blank(v: object) -> bool:
@@ -411,11 +423,11 @@ def code_section(res: Results, workloads: list[str]) -> str:
 
 
 def not_run(res: Results) -> str:
-    df = res.df[res.df.status != "ok"]
+    df = res.df[res.df.status != Status.OK]
     rows = [(r.interpreter, r.workload, r.label, _status(r)) for _, r in df.iterrows()]
     return section(
         "not-run",
-        "n/a, failed and impossible cells",
+        "n/a, failed, not run and impossible cells",
         table(("interpreter", "workload", "model", "status: reason"), rows) if rows else "<p>None.</p>",
     )
 

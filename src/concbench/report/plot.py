@@ -7,15 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from concbench.report.charts import draw_bars
-from concbench.report.data import dims, typed
+from concbench.report.data import dims, load
 
 
 def plot(results_dir: Path) -> list[Path]:
     """chart-<workload>.svg and .png in the results directory; the SVG is byte-reproducible."""
-    df = typed(pd.read_csv(results_dir / "results.csv", dtype=str, keep_default_na=False))
+    df = load(results_dir).df
     written = []
     for workload, wdf in df.groupby("workload", sort=False):
         cases = list(wdf.groupby("params", sort=False))

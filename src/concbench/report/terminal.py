@@ -20,9 +20,15 @@ if TYPE_CHECKING:
 from concbench.host.pythons import Facts, Found
 from concbench.registry import MODELS, WORKLOADS, Cell, Workload, unavailable
 from concbench.report.fmt import seconds
-from concbench.results import STATUSES, Row, imprecise
+from concbench.results import Row, Status, imprecise
 
-STATUS_STYLE = {"ok": "green", "impossible": "bold magenta", "n/a": "yellow", "failed": "bold red"}
+STATUS_STYLE = {
+    Status.OK: "green",
+    Status.IMPOSSIBLE: "bold magenta",
+    Status.NA: "yellow",
+    Status.FAILED: "bold red",
+    Status.NOT_RUN: "yellow",
+}
 
 
 def matrix_table(facts: Facts) -> Table:
@@ -75,7 +81,9 @@ def progress(console: Console, budget_s: float) -> Iterator[Callable[[dict, list
 def round_line(record: dict, rows: list[Row]) -> str:
     """`round 3: 120 cells; machine: loop 0.112 s, 1.9 cores; others 2 % of the CPU; 14 short of target`"""
     y, load = record["yardstick"], record["load"]
-    counts = ", ".join(f"{n} {s}" for s in STATUSES if (n := sum(r.status == s for r in rows)) and s != "ok")
+    counts = ", ".join(
+        f"{n} {s}" for s in Status if (n := sum(r.status == s for r in rows)) and s != Status.OK
+    )
     busy = " [yellow]busy[/]" if load["busy"] else ""
     return (
         f"round {record['round']}: {record['cells']} cells in {load['wall_s']:.0f} s; machine: loop "
@@ -177,7 +185,7 @@ def findings(rows: list[Row], target: float) -> list[str]:
         back = [f"{r.workload}.{r.model}/{r.variant}" for r in ran if r.gil_reenabled]
         verdict = f"[bold red]re-enabled by {len(back)}[/]: {', '.join(back)}" if back else "off throughout"
         lines.append(f"GIL audit, {interp}: {len(ran)} cells ran; the GIL was {verdict}")
-    flagged = [r for r in rows if r.status == "impossible"]
+    flagged = [r for r in rows if r.status == Status.IMPOSSIBLE]
     if flagged:
         lines.append(
             f"[bold magenta]{len(flagged)} cells are impossible[/] (faster than physics allows, so noise "

@@ -8,11 +8,12 @@ conflict, an error unless the newest run is preferred.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from concbench import __version__
-from concbench.results import BadResults, check_dir, write_csv, write_manifest
+from concbench.results.files import BadResults, read, write_csv, write_manifest
+from concbench.results.row import Row
 
 CELL_KEY = ("machine", "interpreter", "workload", "model", "variant", "params")
 
@@ -25,7 +26,7 @@ class MergeError(Exception):
 class Source:
     path: Path
     manifest: dict
-    rows: list[dict] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
 
     @property
     def machine(self) -> str:
@@ -33,29 +34,29 @@ class Source:
 
 
 def load(path: Path) -> Source:
-    """A source directory, checked whole (results.check_dir) before anything is merged."""
+    """A source directory, read whole (results.read) before anything is merged."""
     try:
-        manifest, rows = check_dir(path)
+        results = read(path)
     except BadResults as e:
         raise MergeError(str(e)) from e
-    source = Source(path, manifest)
-    source.rows = [{**r, "machine": r.get("machine") or source.machine} for r in rows]
+    source = Source(path, results.manifest)
+    source.rows = [replace(r, machine=r.machine or source.machine) for r in results.rows]
     return source
 
 
-def select(sources: list[Source], prefer_newest: bool = False) -> list[tuple[Source, dict]]:
+def select(sources: list[Source], prefer_newest: bool = False) -> list[tuple[Source, Row]]:
     """The rows of the union, one per cell; a conflicting duplicate is an error unless
     `prefer_newest`, then the row of the run that finished last is kept."""
-    kept: dict[tuple, tuple[Source, dict]] = {}
+    kept: dict[tuple, tuple[Source, Row]] = {}
     for source in sources:
         for row in source.rows:
-            key = tuple(row[k] for k in CELL_KEY)
+            key = tuple(getattr(row, k) for k in CELL_KEY)
             if key in kept:
                 other = kept[key][0]
                 if not prefer_newest:
                     raise MergeError(
-                        f"{source.path} and {other.path} both have {row['interpreter']} {row['workload']}."
-                        f"{row['model']}/{row['variant']} {row['params']} on {row['machine']}; "
+                        f"{source.path} and {other.path} both have {row.interpreter} {row.workload}."
+                        f"{row.model}/{row.variant} {row.params} on {row.machine}; "
                         "pass --prefer newest to keep the newer run"
                     )
                 if source.manifest.get("finished", "") <= other.manifest.get("finished", ""):
@@ -64,15 +65,15 @@ def select(sources: list[Source], prefer_newest: bool = False) -> list[tuple[Sou
     return list(kept.values())
 
 
-def write(sources: list[Source], kept: list[tuple[Source, dict]], out: Path) -> None:
+def write(sources: list[Source], kept: list[tuple[Source, Row]], out: Path) -> None:
     """The merged results directory: rows, raw files under raw/<machine>/, the manifest."""
     rows = []
     for source, row in kept:
-        if row.get("raw_file"):
-            target = Path("raw") / row["machine"] / Path(row["raw_file"]).name
+        if row.raw_file:
+            target = Path("raw") / row.machine / Path(row.raw_file).name
             (out / target).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source.path / row["raw_file"], out / target)
-            row = {**row, "raw_file": str(target)}
+            shutil.copy2(source.path / row.raw_file, out / target)
+            row = replace(row, raw_file=str(target))
         rows.append(row)
     (out / "raw").mkdir(parents=True, exist_ok=True)
     write_csv(out / "results.csv", rows)

@@ -16,9 +16,10 @@ import pyperf
 
 from concbench.host.pythons import Facts
 from concbench.registry import MODELS, WORKLOADS, Cell
-from concbench.results import Row, base_row, imprecise
+from concbench.results import Row, Status, base_row, imprecise
 from concbench.stats import paired
 from concbench.worker.verify import inflight_note
+from concbench.workloads import Kind
 
 SLACK = 0.10  # a point estimate this far beyond the ideal is impossible even when its CI reaches back
 OVERHEAD_FACTOR = 10  # a cell within 10× of the harness's own cost measures the harness
@@ -74,13 +75,10 @@ class Context:
     fio_mb_s: float | None = None
 
 
-NOT_RUN = "not run: the run was stopped first (concbench run --resume DIR runs it)"
-
-
 def judge(ev: Evidence, ctx: Context) -> Row:
     cell, facts = ev.cell, ev.facts
     if ev.failure or not ev.runs:  # no values and no failure: a run stopped before the cell's turn
-        row = base_row(facts, cell, "failed", ev.failure or NOT_RUN)
+        row = base_row(facts, cell, Status.FAILED if ev.failure else Status.NOT_RUN, ev.failure)
         row.digest_ok = False if ev.digest_failed else None
         return row
     row = _measured(ev)
@@ -102,14 +100,14 @@ def judge(ev: Evidence, ctx: Context) -> Row:
     row.fio_mb_s = ctx.fio_mb_s
     _notes(row, ctx, wall)
     if reason := _impossible(row, wall, ctx):
-        row.status, row.reason = "impossible", reason
+        row.status, row.reason = Status.IMPOSSIBLE, reason
     return row
 
 
 def _measured(ev: Evidence) -> Row:
     """The row's plain measurements: pyperf's mean and spread over every value, CPU, RSS, GIL."""
     cell, bench, runs = ev.cell, ev.bench, [r.get_metadata() for r in ev.runs]
-    row = base_row(ev.facts, cell, "ok")
+    row = base_row(ev.facts, cell, Status.OK)
     row.calls = sum(len(r.warmups or ()) + len(r.values) for r in bench.get_runs())
     row.wall_s = bench.mean()
     row.values = bench.get_nvalue()
@@ -204,7 +202,7 @@ def _notes(row: Row, ctx: Context, wall: paired.Estimate) -> None:
 
 def _yardstick(row: Row) -> bool:
     """The null cells: the floor other cells are held against, not held against it."""
-    return WORKLOADS[row.workload].kind == "yardstick"
+    return WORKLOADS[row.workload].kind == Kind.YARDSTICK
 
 
 def _server_busy(row: Row, ctx: Context) -> bool:
@@ -236,9 +234,9 @@ def _impossible(row: Row, wall: paired.Estimate, ctx: Context) -> str:
             what = "the cores × sync" if wl.bound == "cpu" else "the server's latency allows"
             ci = f" (CI {low:.2f}–{row.efficiency_ci_high:.2f})" if low is not None else ""
             return (
-                f"impossible: efficiency {eff:.2f}{ci}, faster than {what}; noise or a bug: "
+                f"efficiency {eff:.2f}{ci}, faster than {what}; noise or a bug: "
                 "run more rounds (--budget) on a quieter machine"
             )
     if ctx.floor_s and not _yardstick(row) and wall.below(ctx.floor_s):
-        return f"impossible: faster than its model's own fixed cost of a call ({ctx.floor_s * 1e6:.2f} µs)"
+        return f"faster than its model's own fixed cost of a call ({ctx.floor_s * 1e6:.2f} µs)"
     return ""

@@ -16,7 +16,7 @@ from dataclasses import asdict
 
 from concbench.host import machine
 from concbench.registry import WORKLOADS
-from concbench.results import Row, write_manifest
+from concbench.results import Row, Status, write_manifest
 from concbench.run import rounds
 from concbench.run.launch import run_round
 from concbench.run.matrix import Matrix, converged, harness, priority
@@ -92,9 +92,7 @@ def run(
                 _write(plan, manifest, rows, matrix, schedule)
             raise Interrupted(plan.out, signame) from e
     manifest["finished"] = now()
-    manifest["status_counts"] = {
-        s: sum(r.status == s for r in rows) for s in ("ok", "impossible", "n/a", "failed")
-    }
+    manifest["status_counts"] = {s: sum(r.status == s for r in rows) for s in Status}
     _write(plan, manifest, rows, matrix, schedule)
     return rows
 

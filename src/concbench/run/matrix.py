@@ -6,11 +6,12 @@ import math
 from dataclasses import dataclass
 
 from concbench.registry import DEFAULT, WORKLOADS, baseline_params, unavailable
-from concbench.results import Row, base_row
+from concbench.results import Row, Status, base_row
 from concbench.run import rounds
-from concbench.run.judge import NOT_RUN, Context, Evidence, judge
+from concbench.run.judge import Context, Evidence, judge
 from concbench.run.plan import Key, Plan
 from concbench.run.services import Server, foreign_reason
+from concbench.workloads import Kind
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Matrix:
                 order.append(key)
                 refused = plan.refusals.get((facts.id, cell.workload, cell.model, cell.variant))
                 if reason := unavailable(cell, facts) or foreign_reason(cell, server) or refused:
-                    na[key] = base_row(facts, cell, "n/a", reason)
+                    na[key] = base_row(facts, cell, Status.NA, reason)
                 else:
                     evidence[key] = Evidence(facts, cell)
         return cls(na, evidence, order)
@@ -39,7 +40,7 @@ class Matrix:
         """The sync cell (default variant) that `key`'s cell is compared with, on the same interpreter;
         None outside the jobs: a price per unit (spawn) or a yardstick (null) has nothing to speed up."""
         interp, cell = key
-        if WORKLOADS[cell.workload].kind != "job":
+        if WORKLOADS[cell.workload].kind != Kind.COMPARISON:
             return None
         for (i, c), ev in self.evidence.items():
             if (i, c.workload, c.model, c.variant) == (interp, cell.workload, "sync", DEFAULT) and (
@@ -53,7 +54,7 @@ class Matrix:
         floors = {  # (interpreter, model) -> that model's null cell: its fixed cost per call
             (interp, cell.model): ev.bench.mean()
             for (interp, cell), ev in self.evidence.items()
-            if WORKLOADS[cell.workload].kind == "yardstick" and ev.runs and not ev.failure
+            if WORKLOADS[cell.workload].kind == Kind.YARDSTICK and ev.runs and not ev.failure
         }
         judged = {}
         for key, ev in self.evidence.items():
@@ -77,7 +78,7 @@ def priority(matrix: Matrix, rows: list[Row]) -> dict:
     by_key = dict(zip(matrix.order, rows, strict=True))
     out: dict = {}
     for job, keys in rounds.jobs(matrix.evidence).items():
-        widths = [by_key[k].ci_halfwidth for k in keys if by_key[k].status != "failed"]
+        widths = [by_key[k].ci_halfwidth for k in keys if by_key[k].status != Status.FAILED]
         out[job] = max((math.inf if w is None else w for w in widths), default=0.0)
     return out
 
@@ -90,13 +91,13 @@ def converged(matrix: Matrix, rows: list[Row], plan: Plan) -> set:
     by_key = dict(zip(matrix.order, rows, strict=True))
 
     def done(r: Row) -> bool:
-        if r.status == "failed" and r.reason != NOT_RUN:
+        if r.status == Status.FAILED:
             return True
-        if WORKLOADS[r.workload].kind == "behaviour" and r.rounds:
+        if WORKLOADS[r.workload].kind == Kind.BEHAVIOUR and r.rounds:
             return True
         if (r.rounds or 0) < rounds.MIN_ROUNDS:
             return False
-        yardstick = WORKLOADS[r.workload].kind == "yardstick"
+        yardstick = WORKLOADS[r.workload].kind == Kind.YARDSTICK
         return yardstick or (r.ci_halfwidth is not None and r.ci_halfwidth <= plan.ci_target)
 
     return {job for job, keys in rounds.jobs(matrix.evidence).items() if all(done(by_key[k]) for k in keys)}
@@ -107,7 +108,7 @@ def harness(rows: list[Row]) -> dict[str, dict]:
     model's, its fixed cost per call."""
     out: dict[str, dict] = {}
     for r in rows:
-        if WORKLOADS[r.workload].kind == "yardstick" and r.status == "ok":
+        if WORKLOADS[r.workload].kind == Kind.YARDSTICK and r.status == Status.OK:
             entry = out.setdefault(r.interpreter, {"models": {}})
             entry["models"][r.model] = r.wall_s
             if r.model == "sync":

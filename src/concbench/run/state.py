@@ -4,7 +4,6 @@ them for `--resume`; what a signal or a killed run leaves behind."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import importlib
 import importlib.util
@@ -19,9 +18,8 @@ import psutil
 from concbench import __version__
 from concbench.host import machine
 from concbench.registry import WORKLOADS, Cell
-from concbench.results import FORMAT, Row, write_csv, write_manifest
+from concbench.results import FORMAT, Row, Status, read, write_csv, write_manifest
 from concbench.run import rounds
-from concbench.run.judge import NOT_RUN
 from concbench.run.launch import raw_name
 from concbench.run.matrix import Matrix
 from concbench.run.plan import Plan
@@ -132,9 +130,9 @@ def reload(plan: Plan, matrix: Matrix, manifest: dict) -> int:
     """The evidence of a resumed run: each cell's raw file (its finished rounds), its failure from
     results.csv, its server counts from the manifest; returns the last round any cell reached."""
     failed = {  # a cell not run yet is no failure: it runs now
-        (r["interpreter"], r["workload"], r["model"], r["variant"], r["params"]): r["reason"]
-        for r in read_rows(plan.out / "results.csv")
-        if r.get("status") == "failed" and r.get("reason") != NOT_RUN
+        (r.interpreter, r.workload, r.model, r.variant, r.params): r.reason
+        for r in read(plan.out).rows
+        if r.status == Status.FAILED
     }
     counts = manifest.get("counts", {})
     last = max((r["round"] for r in manifest["rounds"]), default=0)
@@ -150,20 +148,13 @@ def reload(plan: Plan, matrix: Matrix, manifest: dict) -> int:
     return last
 
 
-def read_rows(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    with path.open(newline="") as f:
-        return list(csv.DictReader(f))
-
-
 def write_raw(plan: Plan, matrix: Matrix, rows: list[Row]) -> None:
     """Each cell's runs so far as one pyperf JSON (atomically); a failed cell keeps none."""
     by_key = dict(zip(matrix.order, rows, strict=True))
     for key, ev in matrix.evidence.items():
         path = plan.out / "raw" / raw_name(ev.facts, ev.cell)
         row = by_key[key]
-        if row.status == "failed" or ev.bench is None:
+        if row.status == Status.FAILED or ev.bench is None:
             path.unlink(missing_ok=True)
             row.raw_file = ""
             continue

@@ -15,7 +15,7 @@ form, so that it does not share the code it checks. For your own work, change `i
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from concbench.workloads import Workload, every_model
+from concbench.workloads import Kind, Workload, every_model
 
 QUICK = [{"tasks": 8, "span": 300_000}]  # ~10 ms a task
 FULL = [{"tasks": 32, "span": 300_000}]  # more tasks than cores: load balance matters
@@ -64,6 +64,6 @@ WORKLOAD = Workload(
     full=FULL,
     variants=every_model(),  # one plain variant in each of the eight models
     ideal_s=ideal_s,
-    kind="job",  # compared and recommended like the built-in workloads
+    kind=Kind.COMPARISON,  # compared on speed and recommended, like the built-in workloads
     bound="cpu",  # its ideal is a physical limit, nothing beats it; use "" if your work waits on I/O
 )

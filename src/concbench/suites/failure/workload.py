@@ -57,7 +57,7 @@ from statistics import fmean
 from urllib.parse import urlsplit
 
 from concbench.servers.content import body
-from concbench.workloads import Metric, Variant, Workload
+from concbench.workloads import Kind, Metric, Variant, Workload
 
 from ..clients import host_port, origin_of
 
@@ -426,7 +426,7 @@ def most_open(marks: list[list]) -> int:
 
 
 def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> None:
-    """None: a behaviour, not a speed (kind="behaviour")."""
+    """None: a behaviour, not a speed (Kind.BEHAVIOUR)."""
     return None
 
 
@@ -464,7 +464,7 @@ WORKLOAD = Workload(
     },
     ideal_s=ideal_s,
     server=True,
-    kind="behaviour",
+    kind=Kind.BEHAVIOUR,
     tiny={"units": 6, "concurrency": 3, "latency_ms": 100, "fail_ms": 20, "workers": 2},
     metrics=(
         Metric("stop_ms", "stop (ms)"),

@@ -9,7 +9,7 @@ check). A cell within 10× of its model's null time measures that cost, not the 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from concbench.workloads import Workload, every_model
+from concbench.workloads import Kind, Workload, every_model
 
 QUICK: list[dict[str, int]] = [{}]
 FULL: list[dict[str, int]] = [{}]
@@ -44,5 +44,5 @@ WORKLOAD = Workload(
     variants=every_model(),
     ideal_s=ideal_s,
     tiny={"workers": 2},
-    kind="yardstick",
+    kind=Kind.YARDSTICK,
 )

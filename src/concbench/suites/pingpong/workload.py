@@ -18,7 +18,7 @@ reference computes in closed form. A missing, extra or crossed round trip gives 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from concbench.workloads import DEFAULT, Variant, Workload
+from concbench.workloads import DEFAULT, Kind, Variant, Workload
 
 from ._pair import A, M
 
@@ -93,5 +93,5 @@ WORKLOAD = Workload(
     tiny={"round_trips": 50, "heavy_round_trips": 3, "pairs": 2, "workers": 2},
     units=units,
     unit="round trip",
-    kind="price",
+    kind=Kind.PRICE,
 )

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from concbench.workloads import Variant, Workload
+from concbench.workloads import Kind, Variant, Workload
 
 COUNTER, WORDS = 0, 1
 QUICK = [{"updates": 500_000, "proxy_updates": 1_000, "shape": WORDS}]  # sync ~20 ms; the counter: --full
@@ -154,6 +154,6 @@ WORKLOAD = Workload(
     ideal_s=ideal_s,
     units=units,
     unit="update",
-    kind="price",
+    kind=Kind.PRICE,
     tiny={"updates": 3_000, "proxy_updates": 40, "shape": WORDS, "workers": 2},
 )

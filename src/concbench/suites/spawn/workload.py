@@ -13,7 +13,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from concbench.workloads import Variant, Workload
+from concbench.workloads import Kind, Variant, Workload
 
 QUICK = [{"units": 500, "alive": 500, "heavy_units": 5, "heavy_alive": 4}]
 FULL = [{"units": 4000, "alive": 4000, "heavy_units": 20, "heavy_alive": 8}]
@@ -98,5 +98,5 @@ WORKLOAD = Workload(
     tiny={"units": 20, "alive": 20, "heavy_units": 2, "heavy_alive": 2, "workers": 2},
     units=units,
     unit="start + join",
-    kind="price",
+    kind=Kind.PRICE,
 )
