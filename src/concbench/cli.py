@@ -11,7 +11,7 @@ from rich.console import Console
 
 from concbench.errors import EXIT_USAGE, UsageError
 from concbench.outputs import writable_dir, writable_file, writable_out
-from concbench.registry import MODELS, WORKLOADS
+from concbench.registry import MODELS, names
 
 
 class Parser(argparse.ArgumentParser):
@@ -106,7 +106,7 @@ def configure_pythons(p: argparse.ArgumentParser) -> None:
 
 
 def configure_run(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workload", action="append", choices=sorted(WORKLOADS), help="repeatable; default: all")
+    p.add_argument("--workload", action="append", choices=sorted(names()), help="repeatable; default: all")
     p.add_argument("--model", action="append", choices=list(MODELS), help="repeatable; default: all")
     job = p.add_argument_group("your own job", "FUNCTION(i) for i in range(N), run by every model")
     job.add_argument(

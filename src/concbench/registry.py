@@ -11,6 +11,7 @@ import importlib
 import itertools
 import json
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import metadata, resources
 
@@ -87,8 +88,8 @@ def _described(module: str, where: str) -> Workload:
 def builtin_workloads() -> list[Workload]:
     """Every folder of `concbench.suites` with a workload.py, in name order."""
     folder = resources.files(BUILTIN)
-    names = sorted(d.name for d in folder.iterdir() if d.is_dir() and (d / "workload.py").is_file())
-    return [_described(f"{BUILTIN}.{name}.workload", "built-in workload") for name in names]
+    found = sorted(d.name for d in folder.iterdir() if d.is_dir() and (d / "workload.py").is_file())
+    return [_described(f"{BUILTIN}.{name}.workload", "built-in workload") for name in found]
 
 
 def plugin_workloads(taken: set[str]) -> list[Workload]:
@@ -115,7 +116,38 @@ def _discover() -> dict[str, Workload]:
     return builtin | {wl.name: wl for wl in plugin_workloads(set(builtin))}
 
 
-WORKLOADS: dict[str, Workload] = _discover()
+class _Workloads(Mapping[str, Workload]):
+    """Every workload, discovered (each workload.py imported) on first use, not at import: `--help`
+    and the parser's choices need only `names()`."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, Workload] | None = None
+
+    def _all(self) -> dict[str, Workload]:
+        if self._found is None:
+            self._found = _discover()
+        return self._found
+
+    def __getitem__(self, name: str) -> Workload:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+WORKLOADS: Mapping[str, Workload] = _Workloads()
+
+
+def names() -> list[str]:
+    """The workloads' names without importing any: the folders of `concbench.suites` that have a
+    workload.py, then the plug-ins' entry-point names."""
+    folder = resources.files(BUILTIN)
+    builtin = sorted(d.name for d in folder.iterdir() if d.is_dir() and (d / "workload.py").is_file())
+    plugins = [ep.name for ep in metadata.entry_points(group=ENTRY_POINTS) if ep.name not in builtin]
+    return builtin + plugins
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,12 @@ def env_dir(python: str, root: Path, label: str, skip: tuple[str, ...] = ()) -> 
 
 
 def dependencies(root: Path, skip: tuple[str, ...]) -> list[str]:
-    """The project's dependencies less the packages in `skip` (by distribution name)."""
-    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
-    return [d for d in deps if re.split(r"[\s<>=!~;\[]", d, maxsplit=1)[0].lower() not in skip]
+    """What a cell's worker needs: the project's dependencies less its `runner-only` ones (the
+    report's, in `[tool.concbench]`) and the packages in `skip` (by distribution name)."""
+    toml = tomllib.loads((root / "pyproject.toml").read_text())
+    left_out = {*skip, *toml.get("tool", {}).get("concbench", {}).get("runner-only", [])}
+    deps = toml["project"]["dependencies"]
+    return [d for d in deps if re.split(r"[\s<>=!~;\[]", d, maxsplit=1)[0].lower() not in left_out]
 
 
 def source_digest(root: Path) -> str:

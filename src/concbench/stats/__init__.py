@@ -1,0 +1,2 @@
+"""Statistics over rounds, used by the run and the report alike: estimates and intervals (paired),
+significance between two cells (significance)."""
