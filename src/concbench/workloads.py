@@ -8,9 +8,11 @@ built-in ones in `concbench.suites` and others through the `concbench.workloads`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
 
 DEFAULT = "default"
 MODEL_NAMES = (  # the registry's models, in its order (their requirements are in registry.MODELS)
@@ -105,3 +107,85 @@ ONE = (Variant(),)  # a model with a single way of running the workload
 def every_model(*variants: Variant) -> dict[str, tuple[Variant, ...]]:
     """The same variants for all eight models (default: one plain variant each)."""
     return {m: variants or ONE for m in MODEL_NAMES}
+
+
+# The written contracts: what the worker (concbench.worker.cell) reads from a workload's modules.
+# `tests/unit/test_contracts.py` checks every workload, built-in and plug-in, against them.
+
+
+@runtime_checkable
+class WorkloadModule(Protocol):
+    """A workload's `workload.py`."""
+
+    WORKLOAD: Workload
+    Params: type  # a dataclass of the case's dimensions, `variant`, and what it takes of url/dir/model/client
+
+    def reference(self, p: Any) -> Sequence[Any]:
+        """The results every model must return for `p`, computed another way (the digest's input)."""
+        ...
+
+
+@runtime_checkable
+class Verifies(Protocol):
+    """A workload whose results carry more than the digest covers (a failure's outcome, HTTP
+    latencies): the part to verify. Without it, the results are verified whole."""
+
+    def verifiable(self, results: Any) -> Sequence[Any]: ...
+
+
+@runtime_checkable
+class TimesRequests(Protocol):
+    """A workload whose results carry each request's latency (HTTP), for the p50/p90/p99 columns."""
+
+    def latencies(self, results: Any) -> list[float]: ...
+
+
+@runtime_checkable
+class PricesMemory(Protocol):
+    """A workload that measures memory per live unit (spawn), with its model's `alive`."""
+
+    def memory_per_unit(
+        self, alive: Callable[[int], AbstractContextManager[None]], n: int
+    ) -> dict[str, float]: ...
+
+
+@runtime_checkable
+class ModelModule(Protocol):
+    """A model's file: `setup(p)` is a context manager (warm workers, pools, loops, outside the clock)
+    yielding the call the clock times, which returns the results."""
+
+    def setup(self, p: Any) -> AbstractContextManager[Callable[[], Any]]: ...
+
+
+@runtime_checkable
+class KeepsUnitsAlive(Protocol):
+    """A model of a price that keeps n units alive at once (spawn), for their memory."""
+
+    def alive(self, n: int) -> AbstractContextManager[None]: ...
+
+
+OWN_HEARTBEAT = "own"  # a model file's `HEARTBEAT`: its workers beat on their own loops (mixed)
+
+
+def beats_on_its_own(model: object) -> bool:
+    return getattr(model, "HEARTBEAT", "") == OWN_HEARTBEAT
+
+
+__all__ = [
+    "DEFAULT",
+    "MODEL_NAMES",
+    "OWN_HEARTBEAT",
+    "Ideal",
+    "KeepsUnitsAlive",
+    "Kind",
+    "Metric",
+    "ModelModule",
+    "PricesMemory",
+    "TimesRequests",
+    "Variant",
+    "Verifies",
+    "Workload",
+    "WorkloadModule",
+    "beats_on_its_own",
+    "every_model",
+]

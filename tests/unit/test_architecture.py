@@ -37,7 +37,7 @@ ALLOWED = {
     "suites": {"workloads", "kit", "worker", "servers"},
     "kit": set(),
     "host": {"worker"},
-    "worker": {"kit"},
+    "worker": {"kit", "workloads"},
     "servers": {"worker"},
     "workloads": set(),
     "outputs": {"errors"},

@@ -27,6 +27,15 @@ import pyperf
 from concbench.worker import heartbeat
 from concbench.worker.usage import EXTRA, HOOK, LATENCIES
 from concbench.worker.verify import check, digest
+from concbench.workloads import (
+    KeepsUnitsAlive,
+    ModelModule,
+    PricesMemory,
+    TimesRequests,
+    Verifies,
+    WorkloadModule,
+    beats_on_its_own,
+)
 
 
 @dataclass(frozen=True)
@@ -78,8 +87,8 @@ def timed(
     A workload whose results carry more than what is verified (HTTP: digest and latency per request)
     says so with `verifiable(results)` and `latencies(results)`. `beat`: the heartbeat to keep
     around each call (started and stopped inside the clock, as those the event loops open)."""
-    verifiable = getattr(workload, "verifiable", lambda results: results)
-    latencies = getattr(workload, "latencies", lambda results: [])
+    verifiable = workload.verifiable if isinstance(workload, Verifies) else lambda results: results
+    latencies = workload.latencies if isinstance(workload, TimesRequests) else lambda results: []
 
     def time_func(loops: int) -> float:
         elapsed = 0.0
@@ -121,6 +130,8 @@ def main(gil_at_start: bool) -> None:
     package = spec.package or f"concbench.suites.{spec.workload}"
     workload = importlib.import_module(f"{package}.workload")
     model = importlib.import_module(f"{package}.{spec.model}")
+    if not isinstance(workload, WorkloadModule) or not isinstance(model, ModelModule):
+        raise TypeError(f"{package}: its workload.py or {spec.model}.py breaks concbench.workloads' contract")
     given = {  # for the workloads whose Params take them
         "url": spec.url,
         "dir": spec.scratch,
@@ -136,13 +147,13 @@ def main(gil_at_start: bool) -> None:
     expected = spec.reference or digest(workload.reference(p))
     EXTRA["reference_s"] = time.perf_counter() - t0
     beat = heartbeat.AROUND.get(spec.heartbeat, contextlib.nullcontext) if spec.heartbeat else None
-    if getattr(model, "HEARTBEAT", "") == "own":  # its workers beat on their own loops
+    if beats_on_its_own(model):  # its workers beat on their own loops
         beat = None
     if spec.probe_client:  # aiohttp: its C parser, yarl and multidict, or their pure-Python fallbacks
         from concbench.kit.clients import accelerators_in
 
         EXTRA["client_accel"] = accelerators_in(spec.model)
-    if hasattr(model, "alive"):  # spawn: memory per live unit, measured once per worker, not timed
+    if isinstance(model, KeepsUnitsAlive) and isinstance(workload, PricesMemory):  # spawn, not timed
         EXTRA.update(workload.memory_per_unit(model.alive, p.n_alive))
     with model.setup(p) as run:
         runner.bench_time_func(spec.name, timed(run, expected, workload, beat or contextlib.nullcontext))
