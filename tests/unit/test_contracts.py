@@ -55,3 +55,19 @@ def test_the_optional_contracts_are_what_the_worker_sees():
             return None
 
     assert isinstance(Model(), KeepsUnitsAlive) and not isinstance(object(), KeepsUnitsAlive)
+
+
+def test_every_claim_needs_cells_that_exist():
+    from concbench.report.claims import CLAIMS
+
+    assert len(CLAIMS) >= 15 and all(c.needs for c in CLAIMS)
+    missing = [
+        f"{c.check.__name__} needs {w}:{label}"
+        for c in CLAIMS
+        for w, label in c.needs
+        if w not in WORKLOADS
+        or label.partition("/")[2]
+        not in {"", *(v.name for v in WORKLOADS[w].variants.get(label.partition("/")[0], ()))}
+        or label.partition("/")[0] not in WORKLOADS[w].variants
+    ]
+    assert not missing, missing

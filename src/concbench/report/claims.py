@@ -66,6 +66,33 @@ def _where(r: pd.Series) -> str:
     return f"{r.interpreter} {r.case}"
 
 
+Need = tuple[str, str]  # (workload, model or model/variant)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim's check and the cells it reads: a test holds every need against the registry, so a
+    renamed variant cannot silently turn a claim into "not measured"."""
+
+    check: Callable[[pd.DataFrame], Verdict]
+    needs: tuple[Need, ...]
+
+
+CLAIMS: list[Claim] = []  # in the order they are declared, which the report keeps
+
+
+def claim(*needs: str) -> Callable[[Callable[[pd.DataFrame], Verdict]], Callable[[pd.DataFrame], Verdict]]:
+    """Register a claim's check, with the cells it needs as `workload:model[/variant]`."""
+
+    def register(check: Callable[[pd.DataFrame], Verdict]) -> Callable[[pd.DataFrame], Verdict]:
+        workload_label = [n.split(":", 1) for n in needs]
+        CLAIMS.append(Claim(check, tuple((w, label) for w, label in workload_label)))
+        return check
+
+    return register
+
+
+@claim("disk_io:asyncio/aiofiles", "disk_io:threads", "disk_io:asyncio/to_thread")
 def aiofiles_is_a_thread_pool(df: pd.DataFrame) -> Verdict:
     """Supported when asyncio/aiofiles is nowhere significantly faster than the best plain thread
     pool doing the same files (the threads model or asyncio.to_thread): a thread pool underneath
@@ -93,6 +120,9 @@ def aiofiles_is_a_thread_pool(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim(
+    "cpu_bound:asyncio/naive", "cpu_bound:asyncio/offloaded", "mixed:asyncio/naive", "mixed:asyncio/offloaded"
+)
 def blocking_the_loop(df: pd.DataFrame) -> Verdict:
     """Supported when CPU work left on the event loop (asyncio/naive) raises the loop's p99 lag by
     more than 25 % over the same work offloaded, in every cell pair measured; contradicted otherwise.
@@ -118,6 +148,7 @@ def blocking_the_loop(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim("http_fanout:asyncio/httpx", "http_fanout:sync/httpx")
 def async_single_request(df: pd.DataFrame) -> Verdict:
     """Supported when asyncio with one request in flight (concurrency=1) is not significantly (and
     5 %) faster than sync on the same client (httpx: `AsyncClient` against `Client`), so the model
@@ -149,6 +180,7 @@ def _cpu_threads(df: pd.DataFrame, gil: bool) -> pd.DataFrame:
     return cells[(cells.gil_enabled_runtime == gil) & (cells.workers > 1)]
 
 
+@claim("cpu_bound:threads")
 def threads_under_the_gil(df: pd.DataFrame) -> Verdict:
     """Supported when threads (workers > 1) on an interpreter whose GIL was on are nowhere 10 % or
     more faster than sync on cpu_bound (and significantly so); contradicted when they are somewhere."""
@@ -167,6 +199,7 @@ def threads_under_the_gil(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim("cpu_bound:threads", "cpu_bound:freethreading")
 def free_threading_scales(df: pd.DataFrame) -> Verdict:
     """Supported when threads on a free-threaded build with the GIL off reach 70 % of the ideal
     speedup (min(workers, cores)) on cpu_bound in every such cell; contradicted otherwise."""
@@ -192,6 +225,12 @@ def _unit_cost(df: pd.DataFrame, interp: str, label: str) -> pd.Series | None:
     return None if cells.empty else cells.iloc[0]
 
 
+@claim(
+    "cpu_bound:subinterpreters",
+    "spawn:threads",
+    "spawn:subinterpreters/create",
+    "spawn:multiprocessing/forkserver",
+)
 def subinterpreters_in_between(df: pd.DataFrame) -> Verdict:
     """Supported when subinterpreters reach 70 % of the ideal speedup on cpu_bound (the worst of its
     cells with more than one worker) and their start cost (create + call + close) lies between a
@@ -224,6 +263,7 @@ def subinterpreters_in_between(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim("spawn:asyncio", "spawn:threads")
 def coroutines_are_lighter(df: pd.DataFrame) -> Verdict:
     """Supported when an asyncio task costs less to start and less memory alive than a thread on every
     interpreter where both were measured; contradicted otherwise."""
@@ -247,6 +287,7 @@ def coroutines_are_lighter(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim("http_fanout:gevent/httpx", "http_fanout:asyncio/httpx")
 def gevent_keeps_up(df: pd.DataFrame) -> Verdict:
     """Supported when gevent is within 10 % of asyncio on http_fanout, or not significantly slower,
     in every pair measured with the same client library (httpx: a blocking `httpx.Client` under
@@ -272,6 +313,7 @@ def gevent_keeps_up(df: pd.DataFrame) -> Verdict:
     return v
 
 
+@claim("http_fanout:threads", "http_fanout:threads/httpx", "http_fanout:asyncio", "http_fanout:asyncio/httpx")
 def library_matters(df: pd.DataFrame) -> Verdict:
     """Supported when, for some interpreter and params, switching one model's client to httpx changes
     its wall time by a larger factor than the spread between the concurrent models on their default
@@ -313,6 +355,7 @@ def _significantly_faster(a: pd.Series, b: pd.Series) -> bool:
     return a.wall_s < FASTER * b.wall_s and differ(a, b)
 
 
+@claim("subprocess:asyncio", "subprocess:threads")
 def subprocess_no_faster(df: pd.DataFrame) -> Verdict:
     """Supported when asyncio's subprocesses (`create_subprocess_exec`) are nowhere significantly
     (and 5 %) faster than threads calling `subprocess.run` for the same children, at the same limit;
@@ -331,6 +374,7 @@ def subprocess_no_faster(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim("pingpong:asyncio", "pingpong:threads")
 def coroutines_switch_faster(df: pd.DataFrame) -> Verdict:
     """Supported when a round trip between two asyncio tasks (an `asyncio.Queue`) costs at least 5 %
     less than one between two threads (a `queue.Queue`), one pair at a time, on every interpreter
@@ -356,6 +400,7 @@ def coroutines_switch_faster(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim("shared_state:freethreading/local", "shared_state:freethreading/lock")
 def free_threading_shares_little(df: pd.DataFrame) -> Verdict:
     """On a free-threaded build with the GIL off, per shared_state case: supported when counting
     locally and merging (`freethreading/local`) reaches 70 % of the ideal speedup over sync
@@ -383,6 +428,7 @@ def free_threading_shares_little(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim("shared_state:multiprocessing/manager", "shared_state:threads/lock")
 def sharing_across_processes(df: pd.DataFrame) -> Verdict:
     """Supported when an update through a `multiprocessing.Manager` proxy costs at least 100× one
     under a `threading.Lock` in a shared object, for the same case on every interpreter measured;
@@ -424,6 +470,7 @@ def _stopped(f: dict) -> str:
     )
 
 
+@claim("failure:asyncio", "failure:trio", "failure:asyncio/gather", "failure:threads")
 def structured_concurrency_cancels(df: pd.DataFrame) -> Verdict:
     """Fail-fast (unit 0 fails while its siblings run): supported when asyncio's TaskGroup and
     trio's nursery leave nothing running (leaked 0: no sibling answered after the failure or open
@@ -449,6 +496,7 @@ def structured_concurrency_cancels(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim("failure:threads", "failure:threads/timeouts")
 def threads_cannot_be_cancelled(df: pd.DataFrame) -> Verdict:
     """Deadline: supported when threads (and free-threading) give the caller control back within a
     quarter of a unit's latency after the deadline, while the units in flight run to the end
@@ -473,6 +521,7 @@ def threads_cannot_be_cancelled(df: pd.DataFrame) -> Verdict:
     )
 
 
+@claim("failure:asyncio", "failure:asyncio/swallow")
 def swallowing_breaks_cancellation(df: pd.DataFrame) -> Verdict:
     """Cancel from outside, asyncio: supported when the `swallow` variant (a unit that catches
     CancelledError and redoes its request) leaves work running after the cancel (leaked > 0) or
@@ -496,25 +545,5 @@ def swallowing_breaks_cancellation(df: pd.DataFrame) -> Verdict:
     )
 
 
-CLAIMS: list[Callable[[pd.DataFrame], Verdict]] = [
-    aiofiles_is_a_thread_pool,
-    blocking_the_loop,
-    async_single_request,
-    threads_under_the_gil,
-    free_threading_scales,
-    subinterpreters_in_between,
-    coroutines_are_lighter,
-    gevent_keeps_up,
-    library_matters,
-    subprocess_no_faster,
-    coroutines_switch_faster,
-    free_threading_shares_little,
-    sharing_across_processes,
-    structured_concurrency_cancels,
-    threads_cannot_be_cancelled,
-    swallowing_breaks_cancellation,
-]
-
-
 def check(df: pd.DataFrame) -> list[Verdict]:
-    return [claim(df) for claim in CLAIMS]
+    return [c.check(df) for c in CLAIMS]
