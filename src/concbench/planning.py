@@ -43,7 +43,7 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
     from concbench.run.job import plan as job_plan
     from concbench.run.plan import Plan
 
-    job = job_of(args)
+    job = user_job(args)
     # null first (the harness's own cost, which later cells are judged against), sync first (speedups)
     chosen = args.workload or ([] if job else [w for w, wl in WORKLOADS.items() if wl.by_default])
     workloads = ["null", *(w for w in chosen if w not in ("null", "job")), *(["job"] if job else [])]
@@ -141,7 +141,7 @@ def plan_changes(plan, manifest: dict) -> str:
     return ""
 
 
-def job_of(args: argparse.Namespace):
+def user_job(args: argparse.Namespace):
     """The --job the user gave (None without one), its references' syntax checked."""
     from concbench.run.job import Job, parse_ref
 
