@@ -9,6 +9,18 @@ from concbench.host.pythons import Facts, probe
 from concbench.host.target import Target, serve
 from concbench.registry import probe_modules
 
+UNIT = Path(__file__).parent / "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`unit`: logic checked in this process, in seconds (tests/unit/, and files marked so); `e2e`:
+    everything that starts workers, servers or the CLI. `pytest -m unit` runs the first alone."""
+    for item in items:
+        if item.path.is_relative_to(UNIT) and not item.get_closest_marker("unit"):
+            item.add_marker(pytest.mark.unit)
+        elif not item.get_closest_marker("unit"):
+            item.add_marker(pytest.mark.e2e)
+
 
 @pytest.fixture(scope="session")
 def http_server() -> Iterator[Target]:

@@ -119,10 +119,15 @@ def test_surfaced_needs_the_original_error_or_the_right_kind():
     assert wl.got(ExceptionGroup("x", [wl.UnitFailed("u")])) == "ExceptionGroup[UnitFailed]"
 
 
+def _marked(rows: list[list]) -> list:
+    """The server's marks as the workload reads them."""
+    return [wl.Mark(i, start, end, wl.Ended(how)) for i, start, end, how in rows]
+
+
 def test_most_open_counts_overlaps_and_forgives_a_redo():
-    marks = [[1, 0.0, 1.0, "done"], [2, 0.5, 1.5, "done"], [3, 0.6, 0.7, "dropped"]]
+    marks = _marked([[1, 0.0, 1.0, "done"], [2, 0.5, 1.5, "done"], [3, 0.6, 0.7, "dropped"]])
     assert wl.most_open(marks) == 3
-    redo = [[1, 0.0, 0.52, "dropped"], [1, 0.5, 1.0, "done"], [2, 0.0, 1.0, "done"]]
+    redo = _marked([[1, 0.0, 0.52, "dropped"], [1, 0.5, 1.0, "done"], [2, 0.0, 1.0, "done"]])
     assert wl.most_open(redo) == 2, "unit 1's drop ends, for the count, when its redo starts"
 
 
@@ -132,7 +137,7 @@ def _outcome(p, results, error=None):
 
 def test_the_proof_fails_a_result_the_server_did_not_answer(monkeypatch):
     p = wl.Params(**{**CANCEL, "concurrency": 2}, url="http://127.0.0.1:1/r/7")
-    marks = [[1, 0.01, 0.02, "done"], [2, 0.01, 0.06, "dropped"]]
+    marks = _marked([[1, 0.01, 0.02, "done"], [2, 0.01, 0.06, "dropped"]])
     monkeypatch.setattr(wl, "_marks", lambda p, since: marks)
     monkeypatch.setattr(wl, "_drained", lambda p, since: marks)
     monkeypatch.setattr(wl, "AFTER_S", 0.0)
@@ -146,7 +151,7 @@ def test_the_proof_fails_a_result_the_server_did_not_answer(monkeypatch):
 
 def test_the_proof_fails_another_error_and_too_few_requests(monkeypatch):
     p = wl.Params(**{**CANCEL, "concurrency": 2}, url="http://127.0.0.1:1/r/7")
-    marks = [[1, 0.01, 0.02, "done"], [2, 0.01, 0.06, "dropped"]]
+    marks = _marked([[1, 0.01, 0.02, "done"], [2, 0.01, 0.06, "dropped"]])
     monkeypatch.setattr(wl, "_marks", lambda p, since: marks)
     monkeypatch.setattr(wl, "_drained", lambda p, since: marks)
     monkeypatch.setattr(wl, "AFTER_S", 0.0)
@@ -165,7 +170,7 @@ def test_a_late_alarm_raises_nothing():
 
 def test_the_proof_fails_too_many_open_and_a_missing_500(monkeypatch):
     p = wl.Params(**{**CANCEL, "concurrency": 1}, url="http://127.0.0.1:1/r/7")
-    marks = [[1, 0.01, 0.03, "done"], [2, 0.02, 0.04, "done"]]
+    marks = _marked([[1, 0.01, 0.03, "done"], [2, 0.02, 0.04, "done"]])
     monkeypatch.setattr(wl, "_marks", lambda p, since: marks)
     monkeypatch.setattr(wl, "_drained", lambda p, since: marks)
     monkeypatch.setattr(wl, "AFTER_S", 0.0)

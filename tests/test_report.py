@@ -13,6 +13,8 @@ from concbench.report.groups import series
 from concbench.report.recommend import recommend
 from concbench.results import COLUMNS
 
+pytestmark = pytest.mark.unit  # in-memory frames: no worker, no server
+
 GIL, FT = "cpython-3.14.7", "cpython-3.14.7t"
 
 

@@ -246,7 +246,13 @@ def test_comparison_section_shows_the_machine_agreement_and_basis(tmp_path):
         0,
         machine="machine speed: B's yardstick loop took 1.05× A's",
         picks=[
-            ("cpython-3.14.7 cpu_bound[workers=2]", "multiprocessing (settled)", "sync (unsettled)", False)
+            (
+                "cpython-3.14.7 cpu_bound[workers=2]",
+                "multiprocessing (settled)",
+                "sync (unsettled)",
+                False,
+                False,
+            )
         ],
         verdicts=[("Threads don't speed up CPU work", "supported", "supported")],
     )

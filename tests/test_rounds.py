@@ -168,10 +168,10 @@ def test_compare_says_which_recommendations_agree_net_of_the_machine(tmp_path):
     flipped = run_dir(tmp_path, "c", asyncio=0.09, threads=0.06, loop_s=0.1)
     same = compare(a, slower_day)
     assert "2.00× A's" in same.machine
-    assert [agree for *_, agree in same.picks] == [True] and "asyncio (settled)" in same.picks[0][1]
+    assert [agree for *_, agree, _ in same.picks] == [True] and "asyncio (settled)" in same.picks[0][1]
     assert not same.called, "a slower machine is not a regression of any cell"
     other = compare(a, flipped)
-    assert [agree for *_, agree in other.picks] == [False]
+    assert [agree for *_, agree, _ in other.picks] == [False]
     assert {r.label for r in other.called} == {"asyncio", "threads"}
     assert all(va == vb for _, va, vb in same.verdicts)
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from concbench.report.groups import best_per_model, groups
+from concbench.results import Status
 
 matplotlib.rcParams["svg.hashsalt"] = "concbench"
 matplotlib.rcParams["svg.fonttype"] = "none"
@@ -54,8 +55,8 @@ def draw_bars(
         for _, r in df[df.interpreter == interp].iterrows():
             x = labels.index(r.label) + (k - (len(interps) - 1) / 2) * width
             y = r[value]
-            if r.status != "ok" or pd.isna(y):
-                text = r.status if r.status != "ok" else "–"
+            if r.status != Status.OK or pd.isna(y):
+                text = r.status if r.status != Status.OK else "–"
                 ax.text(
                     x,
                     0.02,
@@ -75,7 +76,7 @@ def draw_bars(
     ax.set_xticks(range(len(labels)), [lbl.replace("/", "\n") for lbl in labels], fontsize=7)
     ax.set_ylabel(ylabel, fontsize=8)
     ax.set_title(title, fontsize=9)
-    values = df[value][df.status == "ok"].dropna()
+    values = df[value][df.status == Status.OK].dropna()
     if log or (log is None and len(values) and values.min() > 0 and values.max() > 30 * values.min()):
         ax.set_yscale("log")
         ax.set_ylabel(f"{ylabel} (log scale)", fontsize=8)
@@ -104,7 +105,7 @@ def latency(df: pd.DataFrame, title: str) -> str:
 def scaling(cells: pd.DataFrame, dim: str, title: str) -> str:
     """Wall time against a swept dimension, a panel per interpreter: a line per model/variant
     (httpx and other variants dotted); sync, which ignores the dimension, as a dashed level."""
-    ok = cells[cells.status == "ok"]
+    ok = cells[cells.status == Status.OK]
     xs = ok.params.map(lambda p: json.loads(p)[dim])
     interps = list(dict.fromkeys(ok.interpreter))
     fig, axes = plt.subplots(

@@ -14,6 +14,7 @@ import pandas as pd
 
 from concbench.report.fmt import seconds
 from concbench.report.groups import baseline, ok
+from concbench.results import Status
 from concbench.stats.significance import differ
 
 SUPPORTED, CONTRADICTED, NOT_MEASURED = "supported", "contradicted", "not measured"
@@ -307,7 +308,7 @@ def gevent_keeps_up(df: pd.DataFrame) -> Verdict:
         f"gevent within {KEEPS_UP - 1:.0%} of asyncio (or within noise), with blocking code",
         "no http_fanout pair of gevent and asyncio on the same client (their httpx variants) ran",
     )
-    skipped = df[(df.workload == "http_fanout") & (df.model == "gevent") & (df.status == "n/a")]
+    skipped = df[(df.workload == "http_fanout") & (df.model == "gevent") & (df.status == Status.NA)]
     for _, r in skipped.drop_duplicates("interpreter").iterrows():
         v.evidence.append(f"{r.interpreter}: gevent n/a ({r.reason})")
     return v

@@ -61,7 +61,8 @@ class Comparison:
     only_b: int
     machine: str = ""  # how the machine's speed differed between the runs
     notes: list[str] = field(default_factory=list)  # what was left out of the comparison, and why
-    picks: list[tuple[str, str, str, bool]] = field(default_factory=list)  # where, A's, B's, agree
+    picks: list[tuple[str, str, str, bool, bool]] = field(default_factory=list)  # where, A's, B's, agree,
+    # settled in both
     verdicts: list[tuple[str, str, str]] = field(default_factory=list)  # claim, A's, B's
 
     def measured_in_both(self) -> list[tuple[str, str, str]]:
@@ -145,7 +146,7 @@ def compare(a: Results, b: Results) -> Comparison:
     for p in recommend(a.df):
         if (q := picks_b.get((p.interpreter, p.case))) is not None:
             where = f"{p.interpreter} {p.case}"
-            cmp.picks.append((where, _pick(p), _pick(q), p.best == q.best))
+            cmp.picks.append((where, _pick(p), _pick(q), p.best == q.best, p.settled and q.settled))
     verdicts_b = {v.claim: v.verdict for v in claims.check(b.df)}
     cmp.verdicts = [(v.claim, v.verdict, verdicts_b.get(v.claim, "")) for v in claims.check(a.df)]
     return cmp

@@ -498,8 +498,8 @@ def agreement(cmp: Comparison) -> str:
     """Do the two runs recommend the same models and reach the same claim verdicts?"""
     parts = []
     if cmp.picks:
-        same = sum(a for *_, a in cmp.picks)
-        rows = [(where, pa, pb, _agree(a)) for where, pa, pb, a in cmp.picks]
+        same = sum(a for *_, a, _ in cmp.picks)
+        rows = [(where, pa, pb, _agree(a)) for where, pa, pb, a, _ in cmp.picks]
         parts.append(
             f"<h3>Recommendations: {same} of {len(cmp.picks)} name the same best model</h3>"
             + table(("interpreter and job", "A's pick", "B's pick", ""), rows)

@@ -242,13 +242,13 @@ def agreement_lines(cmp: Comparison) -> list[str]:
         f"cells called significantly different: {called} of {n} ({called / n:.0%}); an A/A comparison "
         "(the same code twice) should call about 5 %",
     ]
-    agree = sum(a for *_, a in cmp.picks)
-    settled = [(w, pa, pb, a) for w, pa, pb, a in cmp.picks if "(settled" in pa and "(settled" in pb]
+    agree = sum(a for *_, a, _ in cmp.picks)
+    settled = [a for *_, a, both in cmp.picks if both]
     lines.append(
         f"recommendations: {agree} of {len(cmp.picks)} name the same best model; settled in both runs: "
-        f"{len(settled)}, of which {sum(a for *_, a in settled)} agree"
+        f"{len(settled)}, of which {sum(settled)} agree"
     )
-    for where, pa, pb, a in cmp.picks:
+    for where, pa, pb, a, _ in cmp.picks:
         lines.append(f"  {'agree   ' if a else 'DISAGREE'} {where}: A {pa}, B {pb}")
     both = cmp.measured_in_both()
     same = sum(va == vb for _, va, vb in both)

@@ -52,8 +52,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from statistics import fmean
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from concbench.servers.content import body
@@ -78,6 +80,24 @@ FULL = [  # more units and waves: more work queued behind the event
 ]
 Result = tuple[int, str]  # (unit, sha256 of its body)
 Run = Callable[[], "Outcome"]
+
+
+class Ended(StrEnum):
+    """How the mock server says a request ended (its marks' last field)."""
+
+    DONE = "done"  # answered 200
+    ERROR = "error"  # answered with another status (fail-fast's 500)
+    RESET = "reset"  # its connection aborted on purpose
+    DROPPED = "dropped"  # its client went away first
+
+
+class Mark(NamedTuple):
+    """One request of a call, as the server marked it (`GET /marks`); end and how are None while open."""
+
+    unit: int
+    start: float
+    end: float | None
+    how: Ended | None
 
 
 class UnitFailed(Exception):
@@ -324,7 +344,7 @@ def verifiable(o: Outcome) -> list:
     p = o.p
     event = o.t0 + (p.deadline_ms or p.cancel_ms) / 1000 if not p.fail_ms else None
     marks = _marks(p, o.t0)
-    failing = [m for m in marks if m[0] == 0 and m[3] == "error"] if p.fail_ms else []
+    failing = [m for m in marks if m.unit == 0 and m.how is Ended.ERROR] if p.fail_ms else []
     if p.fail_ms:
         if not failing:
             raise VerificationFailed("the server's marks have no HTTP 500 for unit 0")
@@ -336,7 +356,7 @@ def verifiable(o: Outcome) -> list:
         raise VerificationFailed(f"the caller got {got(o.error)} ({o.error}), none of this case's outcomes")
     if len(marks) < p.in_flight:
         raise VerificationFailed(f"the server saw {len(marks)} requests, not the {p.in_flight} in flight")
-    answered = {m[0] for m in marks if m[3] == "done"}
+    answered = {m.unit for m in marks if m.how is Ended.DONE}
     for i, sha in o.results:
         if sha != hashlib.sha256(body(i, SIZE)).hexdigest() or i not in answered:
             raise VerificationFailed(f"unit {i}: the caller's result is not the server's answer")
@@ -346,7 +366,7 @@ def verifiable(o: Outcome) -> list:
     ends = [m[2] for m in siblings]
     figures = {
         "stop_ms": max(0.0, max(ends, default=event) - event) * 1000,
-        "leaked": sum((m[3] == "done" and m[2] > event) or m[2] > event + AFTER_S for m in siblings),
+        "leaked": sum((m.how is Ended.DONE and m.end > event) or m.end > event + AFTER_S for m in siblings),
         "sent_after": sum(m[1] > event for m in siblings),
         "overrun_ms": (o.returned - event) * 1000,
         "error_surfaced": int(surfaced(p, o.error)),
@@ -380,7 +400,7 @@ def os_counts() -> tuple[int, int, int]:
     return len(list(Path("/proc/self/task").iterdir())), len(tree) - 1, sockets
 
 
-def _marks(p: Params, since: float) -> list[list]:
+def _marks(p: Params, since: float) -> list[Mark]:
     """The server's marks of this call's requests (those started since `since`)."""
     from concbench.worker.verify import VerificationFailed
 
@@ -389,7 +409,8 @@ def _marks(p: Params, since: float) -> list[list]:
         answer = json.load(r)
     if answer["procs"] != 1:
         raise VerificationFailed("needs a one-process mock server (--server-procs 1) for its marks")
-    return [m for m in answer["marks"] if m[1] >= since]
+    marks = [Mark(i, start, end, Ended(how) if how else None) for i, start, end, how in answer["marks"]]
+    return [m for m in marks if m.start >= since]
 
 
 def _drained(p: Params, since: float) -> list[list]:
@@ -400,7 +421,7 @@ def _drained(p: Params, since: float) -> list[list]:
     deadline, quiet, last = time.monotonic() + DRAIN_S, 0, None
     while time.monotonic() < deadline:
         marks = _marks(p, since)
-        ended = all(m[2] is not None for m in marks)
+        ended = all(m.end is not None for m in marks)
         quiet = quiet + 1 if ended and len(marks) == last else 0
         if quiet == QUIET:
             return marks
@@ -409,12 +430,12 @@ def _drained(p: Params, since: float) -> list[list]:
     raise VerificationFailed(f"a request was still open {DRAIN_S:g} s after the call")
 
 
-def most_open(marks: list[list]) -> int:
+def most_open(marks: list[Mark]) -> int:
     """The most requests open at once, by their marks. A request its client dropped and then redid
     (`swallow`) ends, for this count, when the redo starts: the client let go of it then, and the
     server learns of a closed connection a little later."""
     spans, redone = [], {}  # unit -> the start of its next request
-    for i, start, end, _ in sorted(marks, key=lambda m: m[1], reverse=True):
+    for i, start, end, _ in sorted(marks, key=lambda m: m.start, reverse=True):
         spans.append((start, min(end, redone.get(i, end))))
         redone[i] = start
     edges = sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans])
