@@ -48,7 +48,7 @@ def recorded(monkeypatch, module, executor: str) -> list[Executor]:
 
 def imported(pool: Executor, n: int, name: str) -> dict[tuple[int, int, int], bool]:
     """Whether each of the n workers has module `name` imported: a probe on each, as `warm` does."""
-    probe = f"(__import__('concbench.kit.pools').suites.pools.who(), {name!r} in __import__('sys').modules)"
+    probe = f"(__import__('concbench.kit.pools').kit.pools.who(), {name!r} in __import__('sys').modules)"
     seen: dict[tuple[int, int, int], bool] = {}
     for _ in range(50):
         seen.update(f.result() for f in [pool.submit(eval, probe, {}) for _ in range(n)])

@@ -85,6 +85,7 @@ Run = Callable[[], "Outcome"]
 class Ended(StrEnum):
     """How the mock server says a request ended (its marks' last field)."""
 
+    OPEN = "open"  # not ended yet
     DONE = "done"  # answered 200
     ERROR = "error"  # answered with another status (fail-fast's 500)
     RESET = "reset"  # its connection aborted on purpose
@@ -92,7 +93,7 @@ class Ended(StrEnum):
 
 
 class Mark(NamedTuple):
-    """One request of a call, as the server marked it (`GET /marks`); end and how are None while open."""
+    """One request of a call, as the server marked it (`GET /marks`); its end is None while open."""
 
     unit: int
     start: float
