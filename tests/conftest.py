@@ -1,3 +1,7 @@
+"""Shared fixtures. Tests live in two folders, marked by folder: tests/unit (`-m unit`: no run, worker,
+server or CLI process of concbench; seconds in all) and tests/e2e (`-m e2e`: real runs, cell workers,
+servers, the CLI). An e2e run that several tests can read is a session fixture here, run once."""
+
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -9,17 +13,17 @@ from concbench.host.pythons import Facts, probe
 from concbench.host.target import Target, serve
 from concbench.registry import probe_modules
 
-UNIT = Path(__file__).parent / "unit"
+TESTS = Path(__file__).resolve().parent
+KINDS = ("unit", "e2e")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`unit`: logic checked in this process, in seconds (tests/unit/, and files marked so); `e2e`:
-    everything that starts workers, servers or the CLI. `pytest -m unit` runs the first alone."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by its folder: tests/unit/... is `unit`, tests/e2e/... is `e2e`."""
     for item in items:
-        if item.path.is_relative_to(UNIT) and not item.get_closest_marker("unit"):
-            item.add_marker(pytest.mark.unit)
-        elif not item.get_closest_marker("unit"):
-            item.add_marker(pytest.mark.e2e)
+        kind = item.path.resolve().relative_to(TESTS).parts[0]
+        if kind not in KINDS:
+            raise pytest.UsageError(f"{item.nodeid}: a test belongs in tests/unit or tests/e2e")
+        item.add_marker(kind)
 
 
 @pytest.fixture(scope="session")
@@ -35,11 +39,11 @@ def facts() -> Facts:
     return probe(sys.executable, probe_modules())
 
 
-def _concbench(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    if args[:1] == ("run",) and "--python" not in args:  # the interpreter under test, not every one found
-        args = (*args, "--python", sys.executable)
+def _concbench(*args: str, timeout: float = 600, **kw) -> subprocess.CompletedProcess:
+    if args[:1] == ("run",) and "--python" not in args and "--resume" not in args:
+        args = (*args, "--python", sys.executable)  # the interpreter under test, not every one found
     return subprocess.run(
-        [sys.executable, "-m", "concbench", *args], capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "concbench", *args], capture_output=True, text=True, timeout=timeout, **kw
     )
 
 
@@ -47,6 +51,49 @@ def _concbench(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
 def concbench():
     """Run the installed CLI on this interpreter, as a user would: concbench(*args, timeout=...)."""
     return _concbench
+
+
+class Said:
+    """What an in-process `concbench` command returned and printed."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.returncode, self.stdout, self.stderr = code, out, err
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """The CLI's own `main`, in this process: cli(*args) -> .returncode, .stdout, .stderr, like a
+    process's. For the many inputs that are refused, or that read a directory, it saves a Python
+    start-up each; a run on this interpreter gets `--python` as in `concbench`."""
+    from concbench.cli import main
+
+    monkeypatch.chdir(Path.cwd())  # `--resume` changes to the run's directory: put it back after
+
+    def run(*args: str) -> Said:
+        args = tuple(map(str, args))
+        if args[:1] == ("run",) and "--python" not in args and "--resume" not in args:
+            args = (*args, "--python", sys.executable)
+        capsys.readouterr()
+        code = main(list(args))
+        out = capsys.readouterr()
+        return Said(code, out.out, out.err)
+
+    return run
+
+
+def one_line_refusal(said, says: str) -> None:
+    """Refused as bad input: exit code 2, one line on stderr saying `says`, nothing else printed."""
+    assert said.returncode == 2, said.stdout + said.stderr
+    assert "Traceback" not in said.stdout + said.stderr
+    assert said.stdout == "" and said.stderr.count("\n") == 1, said.stdout + said.stderr
+    assert said.stderr.startswith("concbench: error: "), said.stderr
+    assert says in said.stderr, said.stderr
+
+
+@pytest.fixture(scope="session")
+def refused():
+    """refused(said, says): the check every refusal of bad input passes (exit 2, one line)."""
+    return one_line_refusal
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,28 @@
+"""notebooks/report.ipynb runs, with nbclient (a kernel process), on the reference results."""
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
+REFERENCE = ROOT / "results" / "reference"
+
+
+def test_notebook_executes_on_the_reference_results(monkeypatch):
+    results = Path(os.environ.get("CONCBENCH_RESULTS", REFERENCE))
+    if not (results / "results.csv").is_file():
+        pytest.fail(f"no results at {results}: the reference run is part of the repo")
+    monkeypatch.setenv("CONCBENCH_RESULTS", str(results))
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    ).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 4, "every chart cell draws a chart"
