@@ -65,6 +65,17 @@ def param(text: str) -> tuple[str, int]:
     return parsed[0], parsed[1][0]
 
 
+def percent(text: str) -> float:
+    """`5%` or `5` -> 0.05; between 0 and 100 % exclusive."""
+    try:
+        value = float(text.removesuffix("%")) / 100
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a percentage between 0 and 100, not {text!r}")
+    return value
+
+
 def budget(text: str) -> float:
     from concbench.run.rounds import parse_budget
 
@@ -145,6 +156,14 @@ def configure_run(p: argparse.ArgumentParser) -> None:
         help="time for the whole run, e.g. 90s, 10m, 1h (default: quick 3m, full 30m)",
     )
     p.add_argument("--seed", type=int, help="the shuffle's seed (default: random; kept in the manifest)")
+    p.add_argument(
+        "--margin",
+        type=percent,
+        default=0.05,
+        metavar="PCT",
+        help="models within this of each other are tied (default 5%%: see README, Verdicts)",
+    )
+    p.add_argument("--tables", action="store_true", help="print every cell's table before the verdicts")
     p.add_argument(
         "--timeout", type=positive_float, default=600.0, help="seconds per worker process (default 600)"
     )
@@ -258,10 +277,11 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     import signal
 
     from concbench.planning import new_plan, resume_plan
-    from concbench.report import plot, terminal
+    from concbench.report import answer, plot, terminal
     from concbench.results import Status
     from concbench.run.loop import run
     from concbench.run.state import Interrupted, raise_on_sigterm
+    from concbench.verdicts import decide, table
 
     if args.resume:
         plan, resumed = resume_plan(args, console, parser().parse_args)
@@ -280,12 +300,17 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         return e.exit_code
     finally:
         signal.signal(signal.SIGTERM, old)
-    terminal.print_tables(console, rows)
+    if args.tables:
+        terminal.print_tables(console, rows)
     for line in terminal.findings(rows, plan.ci_target):
         console.print(line)
     for chart in plot.plot(plan.out):
         console.print(f"chart: {chart}")
-    console.print(f"results: {plan.out}")
+    found = decide.verdicts(load_results(plan.out).df, plan.margin)
+    console.print(f"results: {plan.out} (verdicts: {table.write(plan.out, found).name})")
+    for v in sorted(found, key=lambda v: (v.workload, v.params, v.interpreter)):
+        console.print(answer.line(v), highlight=False)
+    console.print(answer.undecided(found), highlight=False)
     return 1 if any(r.status == Status.FAILED for r in rows) else 0
 
 

@@ -85,6 +85,7 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
         timeout_s=args.timeout,
         budget_s=args.budget or rounds.BUDGETS[mode],
         seed=seed,
+        margin=args.margin,
         target=http_target,
         server_procs=args.server_procs,
         scratch=args.scratch,

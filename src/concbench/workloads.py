@@ -88,6 +88,8 @@ class Workload:
     kind: Kind = Kind.COMPARISON
     bound: str = ""  # what its ideal is: "cpu" (sync over the cores) or "latency" (waves of L), both
     # physical limits that no cell can beat; "" when the ideal is only a comparison (disk: sync)
+    describe: Callable[[dict[str, int]], str] | None = None  # a case in words ("CPU work: 8 tasks of
+    # ~20 ms"), for verdicts and the report; None: its params
     by_default: bool = True  # in a run without --workload (job: only with --job)
     tiny: dict[str, int] | None = None  # a case small enough for the tests of every model (with workers);
     # None: its own tests run it (job: it needs a function)

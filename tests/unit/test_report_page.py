@@ -4,7 +4,8 @@ published reference run, made before rounds. (`concbench report` on a real run: 
 from pathlib import Path
 
 from concbench.report import page
-from concbench.report.compare import Comparison, Ratio
+from concbench.report.claims import Outcome
+from concbench.report.compare import Agreement, Comparison, Ratio, Related
 from concbench.report.data import load
 from concbench.results import COLUMNS, Row, write_csv, write_manifest
 from concbench.results.files import parse_row
@@ -99,9 +100,9 @@ def test_page_shows_rounds_impossible_cells_and_cis(tmp_path):
     not_run = html[html.index('<section id="not-run">') :]
     assert '<span class="impossible">impossible</span>: efficiency 1.40' in not_run
     assert "needs a free-threaded build" in not_run
-    recs = html[html.index('<section id="recommendations">') : html.index('<section id="claims">')]
-    assert "threads" not in recs and "multiprocessing" in recs  # impossible cells recommend nothing
-    assert "paired by round" in recs and "<th>settled</th>" in recs
+    verdicts = html[html.index('<section id="verdicts">') : html.index('<section id="claims">')]
+    assert "no rounds recorded" in verdicts, "rows without their raw files: one figure a cell, no verdict"
+    assert "Hsu" in verdicts and "<th>resolution</th>" in verdicts
 
 
 def test_comparison_section_shows_the_machine_agreement_and_basis(tmp_path):
@@ -124,23 +125,15 @@ def test_comparison_section_shows_the_machine_agreement_and_basis(tmp_path):
         0,
         0,
         machine="machine speed: B's yardstick loop took 1.05× A's",
-        picks=[
-            (
-                "cpython-3.14.7 cpu_bound[workers=2]",
-                "multiprocessing (settled)",
-                "sync (unsettled)",
-                False,
-                False,
-            )
-        ],
-        verdicts=[("Threads don't speed up CPU work", "supported", "supported")],
+        jobs=[Related(res.verdicts[0], res.verdicts[0], Agreement.CONTRADICT, "decided in opposite orders")],
+        claims=[("Threads don't speed up CPU work", Outcome.SUPPORTED, Outcome.SUPPORTED)],
     )
     html = page.render(res, cmp)
     section = html[html.index('<section id="comparison">') :]
     assert "B&#x27;s yardstick loop took 1.05× A&#x27;s" in section
-    assert "called significantly different: 1 of 1 (100%)" in section
+    assert "1 of 1 cells have one round in a run" in section
     assert "<th>relative to</th>" in section and "<td>sync</td>" in section
-    assert "0 of 1 name the same best model" in section and "disagree" in section
+    assert "0 of 1 agree, 1 contradict" in section and "decided in opposite orders" in section
     assert "1 of the 1 measured in both runs agree" in section
 
 

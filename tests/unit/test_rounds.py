@@ -12,12 +12,14 @@ import pyperf
 import pytest
 
 from concbench.registry import Cell
-from concbench.report.compare import compare
+from concbench.report.compare import Agreement, compare
 from concbench.report.data import Results, typed
-from concbench.report.recommend import recommend
+from concbench.results import COLUMNS
 from concbench.run.judge import Context, Evidence, judge
 from concbench.run.rounds import Schedule, jobs
 from concbench.stats import paired
+from concbench.verdicts import decide
+from concbench.verdicts.decide import State
 
 CPU = {"tasks": 8, "span": 5000, "workers": 2}
 
@@ -75,7 +77,7 @@ def test_paired_ratios_cancel_drift_that_unpaired_means_do_not(facts):
 
 
 @pytest.mark.parametrize("cores,speedup", [(2, 3.3), (1, 1.3)])
-def test_a_cell_faster_than_physics_is_impossible_and_left_out_of_recommendations(facts, cores, speedup):
+def test_a_cell_faster_than_physics_is_impossible_and_leaves_its_verdict_unsettled(facts, cores, speedup):
     facts = dataclasses.replace(facts, cpu_count=cores)
     rounds = range(1, 6)
     sync = evidence(facts, "sync", {r: drift(r) for r in rounds})
@@ -87,8 +89,9 @@ def test_a_cell_faster_than_physics_is_impossible_and_left_out_of_recommendation
     assert rows[1].reason.startswith("efficiency") and rows[1].wall_s is not None
     df = typed(pd.DataFrame([asdict(r) for r in rows]))
     df["rounds_values"] = [ev.rounds() for ev in (sync, fast, honest)]
-    (pick,) = recommend(df)
-    assert pick.best == ("multiprocessing" if cores > 1 else "sync"), "the impossible cell is no finding"
+    (v,) = decide.verdicts(df)
+    assert v.state == State.UNSETTLED and "flagged impossible: threads: efficiency" in v.why
+    assert "threads" in {p.model for p in v.best}, "the flag never silently changes the verdict"
 
 
 def test_the_budget_stops_rounds_that_no_longer_fit():
@@ -110,7 +113,8 @@ def run_dir(tmp_path: Path, name: str, asyncio: float, threads: float, loop_s: f
     for label, wall in (("sync", 1.0), ("asyncio", asyncio), ("threads", threads)):
         per_round = {r: wall * loop_s * drift(r) for r in rounds}
         rows.append(
-            {
+            dict.fromkeys(COLUMNS, "")
+            | {
                 "interpreter": "cpython-3.14.7",
                 "workload": "http_fanout",
                 "model": label,
@@ -132,18 +136,18 @@ def run_dir(tmp_path: Path, name: str, asyncio: float, threads: float, loop_s: f
     return Results(tmp_path / name, manifest, typed(pd.DataFrame(rows)))
 
 
-def test_compare_says_which_recommendations_agree_net_of_the_machine(tmp_path):
+def test_compare_says_which_verdicts_agree_net_of_the_machine(tmp_path):
     a = run_dir(tmp_path, "a", asyncio=0.05, threads=0.08, loop_s=0.1)
     slower_day = run_dir(tmp_path, "b", asyncio=0.05, threads=0.08, loop_s=0.2)  # the same, machine 2× slower
     flipped = run_dir(tmp_path, "c", asyncio=0.09, threads=0.06, loop_s=0.1)
     same = compare(a, slower_day)
     assert "2.00× A's" in same.machine
-    assert [agree for *_, agree, _ in same.picks] == [True] and "asyncio (settled)" in same.picks[0][1]
+    assert [j.agreement for j in same.jobs] == [Agreement.AGREE] and same.jobs[0].a.settled
     assert not same.called, "a slower machine is not a regression of any cell"
     other = compare(a, flipped)
-    assert [agree for *_, agree, _ in other.picks] == [False]
+    assert [j.agreement for j in other.jobs] == [Agreement.CONTRADICT]
     assert {r.label for r in other.called} == {"asyncio", "threads"}
-    assert all(va == vb for _, va, vb in same.verdicts)
+    assert all(va == vb for _, va, vb in same.claims)
 
 
 def test_a_last_round_that_cannot_take_every_job_takes_the_widest_cis_that_fit():

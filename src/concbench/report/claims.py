@@ -1,47 +1,243 @@
 """Claims people make about Python concurrency, each checked against the numbers of a run.
 
-A claim is a function from the results (a DataFrame of results.csv) to a `Verdict`: supported,
-contradicted, or not measured (and why), with the figures it rests on. The rules are stated in each
-function's docstring and tested: a verdict flips when the numbers do."""
+A claim is a function from the results (a DataFrame of results.csv) to a `ClaimCheck`: its `Outcome`,
+why, and the figures it rests on. Each claim's rule is in its docstring, and tested: the outcome flips
+when the numbers do.
+
+The general rule. A claim is judged per place (interpreter × params, unless its docstring says
+otherwise) on the 95 % interval of each figure the place rests on, never on a point estimate against
+a threshold: a ratio of two cells paired by round (at least 2 rounds in common), a speedup or an
+efficiency with its interval from results.csv, or, for a price measured many times within one
+process (spawn, pingpong, shared_state) in a run without rounds, an interval from the values within
+that process (Welch on the logarithms; the evidence says "within one process"). A figure with
+neither (one round, one value) has no interval and leaves its place inconclusive.
+
+A place is supported when every interval lies wholly on the claim's side of its threshold;
+contradicted when one lies wholly on the other side at the level 1 − 0.05/m (Bonferroni over the
+claim's m intervals, so that many places do not contradict a claim by chance); inconclusive
+otherwise. A claim is contradicted when any place is, supported only when every place is,
+inconclusive otherwise, and not measured when no place was (the why says what it needs). It is never
+supported by default: without the power to decide, it is inconclusive.
+
+Counts (the failure workload's leaked units and surfaced errors) are exact: no interval. A figure
+that has no interval whatever the rounds decides only when it clears its threshold by a wide margin:
+a timing of the failure workload (one round; each call proven) is undecided within ±25 % of its
+threshold, a ratio of figures without an interval (loop lag, memory per unit) within a factor 2 of
+it either way.
+
+The one claim of "can" (`library_matters`: one place is enough) is checked as its negation over
+every place, the outcome swapped: supported when some place contradicts the negation (at the
+Bonferroni level), contradicted when every place supports it."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pandas as pd
 
 from concbench.report.fmt import seconds
 from concbench.report.groups import baseline, ok
 from concbench.results import Status
-from concbench.stats.significance import differ
+from concbench.stats import paired
+from concbench.stats.paired import Estimate, LogT
 
-SUPPORTED, CONTRADICTED, NOT_MEASURED = "supported", "contradicted", "not measured"
+
+class Outcome(StrEnum):
+    SUPPORTED = "supported"
+    CONTRADICTED = "contradicted"
+    INCONCLUSIVE = "inconclusive"
+    NOT_MEASURED = "not measured"
+
+
+CONFIDENCE = 0.95  # a place holds on 95 % intervals
+ALPHA = 1 - CONFIDENCE  # and fails on intervals at 1 − ALPHA/m (Bonferroni)
+TIMING = (0.75, 1.25)  # a timing without an interval is undecided within ±25 % of its threshold
+DECISIVE = (0.5, 2.0)  # a ratio without an interval, within a factor 2 of its threshold either way
+MORE_ROUNDS = "more rounds (--budget 10m) would decide"
+
 SCALES = 0.7  # threads "scale" when they reach this share of the ideal speedup
 GIL_SPEEDUP = 1.1  # under the GIL, threads "don't speed up" CPU work below this
 LAG_FACTOR = 1.25  # blocking the loop must raise its p99 lag clearly (by 25 %), not marginally
-KEEPS_UP = 1.10  # gevent "keeps up" within 10 % of asyncio (or within noise)
-FASTER = 0.95  # "faster" takes a significant difference of at least 5 %
+KEEPS_UP = 1.10  # gevent "keeps up" within 10 % of asyncio
+FASTER = 0.95  # "faster" takes a difference of at least 5 %
 ORDERS = 100  # "orders of magnitude": two of them, at least
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A figure a place rests on: its value, its t law on logarithms (None: no interval), and where
+    that law comes from."""
+
+    value: float
+    law: LogT | None = None
+    basis: str = "one round: no interval"
+
+    def text(self, spec: str = "{:.2f}") -> str:
+        """`1.40 (95 % CI 1.35–1.45, paired over 5 rounds)`, each number formatted by `spec`."""
+        if self.law is None:
+            return f"{spec.format(self.value)} ({self.basis})"
+        low, high = self.law.interval(CONFIDENCE)
+        return f"{spec.format(self.value)} (95 % CI {spec.format(low)}–{spec.format(high)}, {self.basis})"
+
+
+def _figure(point: float, law: LogT | None, basis: str) -> Figure:
+    return Figure(point) if law is None else Figure(law.value, law, basis)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Holds when the figure's 95 % interval lies wholly `above` (or below) `bound`; fails when its
+    interval at the contradiction level lies wholly on the other side; undecided otherwise."""
+
+    figure: Figure
+    bound: float
+    above: bool
+    name: str  # the bound as read: "70 % of the ideal"
+
+    def judge(self, level: float) -> Outcome:
+        if (law := self.figure.law) is None:
+            return Outcome.INCONCLUSIVE
+        if self._beyond(law.interval(CONFIDENCE), self.above):
+            return Outcome.SUPPORTED
+        return (
+            Outcome.CONTRADICTED
+            if self._beyond(law.interval(level), not self.above)
+            else Outcome.INCONCLUSIVE
+        )
+
+    def _beyond(self, interval: tuple[float, float], above: bool) -> bool:
+        low, high = interval
+        return low > self.bound if above else high < self.bound
+
+    @property
+    def undecided(self) -> str:
+        return "one round: no interval" if self.figure.law is None else f"intervals cross {self.name}"
+
+    remedy = MORE_ROUNDS
+
+
+@dataclass(frozen=True)
+class Margin:
+    """A figure without an interval: holds when it clears `bound` by the margin (`near`: the multiples
+    of `bound` between which it is undecided) on the claim's side, fails beyond it on the other."""
+
+    value: float
+    bound: float
+    above: bool
+    near: tuple[float, float]
+    undecided: str  # why in between is undecided: "lag ratios within ×2 of ×1.25 (no interval)"
+
+    def judge(self, level: float) -> Outcome:
+        low, high = (k * self.bound for k in self.near)
+        if self.value > high:
+            return Outcome.SUPPORTED if self.above else Outcome.CONTRADICTED
+        if self.value < low:
+            return Outcome.CONTRADICTED if self.above else Outcome.SUPPORTED
+        return Outcome.INCONCLUSIVE
+
+    remedy = ""
+
+
+@dataclass(frozen=True)
+class Exact:
+    """A count, which is exact: it holds or it does not."""
+
+    holds: bool
+
+    def judge(self, level: float) -> Outcome:
+        return Outcome.SUPPORTED if self.holds else Outcome.CONTRADICTED
+
+    undecided = remedy = ""
+
+
+Test = Interval | Margin | Exact
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a claim is judged (an interpreter and case) and the tests it rests on there."""
+
+    where: str
+    tests: tuple[Test, ...]
+
+
+def _all(outcomes: list[Outcome]) -> Outcome:
+    """Contradicted when one is, supported when all are, inconclusive otherwise."""
+    if Outcome.CONTRADICTED in outcomes:
+        return Outcome.CONTRADICTED
+    return Outcome.SUPPORTED if set(outcomes) == {Outcome.SUPPORTED} else Outcome.INCONCLUSIVE
+
+
 @dataclass
-class Verdict:
+class ClaimCheck:
+    """A claim as this run's numbers judge it: its outcome, why, and the figures it rests on."""
+
     claim: str
-    verdict: str = NOT_MEASURED
+    outcome: Outcome = Outcome.NOT_MEASURED
     why: str = ""
     evidence: list[str] = field(default_factory=list)
 
-    def settle(self, against: list[str], contradicted: str, supported: str, missing: str) -> Verdict:
-        """Not measured without evidence; contradicted where `against` names places; else supported."""
-        if not self.evidence:
+    def settle(self, places: list[Place], contradicted: str, supported: str, missing: str) -> ClaimCheck:
+        """The claim's outcome over its places, by the module's rule; `missing` without a place."""
+        if not places:
             self.why = missing
-        elif against:
-            self.verdict, self.why = CONTRADICTED, f"{contradicted} on {', '.join(against)}"
+            return self
+        m = sum(isinstance(t, Interval) for p in places for t in p.tests)
+        level = 1 - ALPHA / max(m, 1)
+        judged = [(p, [t.judge(level) for t in p.tests]) for p in places]
+        against = [p.where for p, o in judged if _all(o) is Outcome.CONTRADICTED]
+        undecided = [(p, o) for p, o in judged if _all(o) is Outcome.INCONCLUSIVE]
+        if against:
+            bonferroni = f" ({level:.1%} intervals: Bonferroni over {m})" if m > 1 else ""
+            self.outcome = Outcome.CONTRADICTED
+            self.why = f"{contradicted} on {', '.join(against)}{bonferroni}"
+        elif undecided:
+            self.outcome, self.why = Outcome.INCONCLUSIVE, _undecided(undecided, len(places))
         else:
-            self.verdict, self.why = SUPPORTED, supported
+            self.outcome, self.why = Outcome.SUPPORTED, supported
         return self
+
+    def negated(self) -> ClaimCheck:
+        """This check of a claim's negation as the check of the claim itself."""
+        swap = {Outcome.SUPPORTED: Outcome.CONTRADICTED, Outcome.CONTRADICTED: Outcome.SUPPORTED}
+        self.outcome = swap.get(self.outcome, self.outcome)
+        return self
+
+
+def _undecided(undecided: list[tuple[Place, list[Outcome]]], places: int) -> str:
+    """`2 of 3 places undecided (intervals cross 70 % of the ideal); more rounds … would decide`."""
+    tests = [t for p, o in undecided for t, to in zip(p.tests, o, strict=True) if to is Outcome.INCONCLUSIVE]
+    reasons = "; ".join(dict.fromkeys(t.undecided for t in tests))
+    remedies = "".join(f"; {r}" for r in dict.fromkeys(t.remedy for t in tests) if r)
+    return f"{len(undecided)} of {places} places undecided ({reasons}){remedies}"
+
+
+def _ratio(a: pd.Series, b: pd.Series, col: str = "wall_s") -> Figure:
+    """`a` over `b` in `col` (wall_s, or a price's us_per_unit): paired by round over at least 2 common
+    rounds; for a price without them, Welch on the values within one process; else no interval."""
+    point = a[col] / b[col]
+    k = point / (a.wall_s / b.wall_s)  # a price is wall time over a fixed count of units per call
+    if (law := paired.ratio_law(a.rounds_values, b.rounds_values)) is not None:
+        return _figure(point, law.scaled(k), f"paired over {law.dof + 1:.0f} rounds")
+    if col == "us_per_unit" and (law := paired.welch_law(a.samples, b.samples)) is not None:
+        basis = f"within one process: {len(a.samples)} and {len(b.samples)} values"
+        return _figure(point, law.scaled(k), basis)
+    return Figure(point)
+
+
+def _column(r: pd.Series, col: str, low: str, high: str) -> Figure:
+    """A figure of results.csv with its 95 % interval (paired with sync by round) and rounds."""
+    n = 0 if pd.isna(r.rounds) else int(r.rounds)
+    lo, hi = (None if pd.isna(r[c]) else float(r[c]) for c in (low, high))
+    law = paired.estimate_law(Estimate(float(r[col]), lo, hi, n))
+    return _figure(float(r[col]), law, f"paired with sync over {n} rounds")
+
+
+def _efficiency(r: pd.Series) -> Figure:
+    return _column(r, "efficiency", "efficiency_ci_low", "efficiency_ci_high")
 
 
 def _cells(df: pd.DataFrame, workload: str, label: str) -> pd.DataFrame:
@@ -58,16 +254,12 @@ def _pair(df: pd.DataFrame, workload: str, a: str, b: str) -> list[tuple[pd.Seri
     return [(df.loc[m.index_a], df.loc[m.index_b]) for m in merged.itertuples()]
 
 
-def _slower_or_same(a: pd.Series, b: pd.Series) -> bool:
-    """`a` is not significantly faster than `b`."""
-    return a.wall_s >= b.wall_s or not differ(a, b)
-
-
 def _where(r: pd.Series) -> str:
     return f"{r.interpreter} {r.case}"
 
 
 Need = tuple[str, str]  # (workload, model or model/variant)
+Check = Callable[[pd.DataFrame], ClaimCheck]
 
 
 @dataclass(frozen=True)
@@ -75,17 +267,17 @@ class Claim:
     """A claim's check and the cells it reads: a test holds every need against the registry, so a
     renamed variant cannot silently turn a claim into "not measured"."""
 
-    check: Callable[[pd.DataFrame], Verdict]
+    check: Check
     needs: tuple[Need, ...]
 
 
 CLAIMS: list[Claim] = []  # in the order they are declared, which the report keeps
 
 
-def claim(*needs: str) -> Callable[[Callable[[pd.DataFrame], Verdict]], Callable[[pd.DataFrame], Verdict]]:
+def claim(*needs: str) -> Callable[[Check], Check]:
     """Register a claim's check, with the cells it needs as `workload:model[/variant]`."""
 
-    def register(check: Callable[[pd.DataFrame], Verdict]) -> Callable[[pd.DataFrame], Verdict]:
+    def register(check: Check) -> Check:
         workload_label = [n.split(":", 1) for n in needs]
         CLAIMS.append(Claim(check, tuple((w, label) for w, label in workload_label)))
         return check
@@ -94,12 +286,13 @@ def claim(*needs: str) -> Callable[[Callable[[pd.DataFrame], Verdict]], Callable
 
 
 @claim("disk_io:asyncio/aiofiles", "disk_io:threads", "disk_io:asyncio/to_thread")
-def aiofiles_is_a_thread_pool(df: pd.DataFrame) -> Verdict:
-    """Supported when asyncio/aiofiles is nowhere significantly faster than the best plain thread
-    pool doing the same files (the threads model or asyncio.to_thread): a thread pool underneath
-    cannot beat one; contradicted when it is somewhere (that would take truly asynchronous I/O)."""
-    v = Verdict("File I/O in asyncio is a thread pool underneath (aiofiles vs to_thread vs sync)")
-    faster = []
+def aiofiles_is_a_thread_pool(df: pd.DataFrame) -> ClaimCheck:
+    """aiofiles' wall time over the best plain thread pool's doing the same files (the threads model or
+    asyncio.to_thread, the faster at its point estimate), paired by round: supported where its interval
+    lies wholly above 0.95 (aiofiles not 5 % faster: a thread pool underneath cannot beat one),
+    contradicted where wholly below (that would take truly asynchronous I/O)."""
+    v = ClaimCheck("File I/O in asyncio is a thread pool underneath (aiofiles vs to_thread vs sync)")
+    places = []
     for _, aio in _cells(df, "disk_io", "asyncio/aiofiles").iterrows():
         same = ok(df)
         same = same[(same.interpreter == aio.interpreter) & (same.params == aio.params)]
@@ -108,14 +301,15 @@ def aiofiles_is_a_thread_pool(df: pd.DataFrame) -> Verdict:
             continue
         pool, sync = pools.iloc[0], baseline(df, aio)
         base = f", sync {seconds(sync.wall_s)}" if sync is not None else ""
+        ratio = _ratio(aio, pool)
         v.evidence.append(
-            f"{_where(aio)}: aiofiles {seconds(aio.wall_s)}, {pool.label} {seconds(pool.wall_s)}{base}"
+            f"{_where(aio)}: aiofiles {seconds(aio.wall_s)}, {pool.label} {seconds(pool.wall_s)}{base}; "
+            f"aiofiles/{pool.label} {ratio.text()}"
         )
-        if not _slower_or_same(aio, pool):
-            faster.append(_where(aio))
+        places.append(Place(_where(aio), (Interval(ratio, FASTER, True, "×0.95 (5 % faster)"),)))
     return v.settle(
-        faster,
-        "aiofiles beat every plain thread pool significantly",
+        places,
+        "aiofiles beat every plain thread pool by 5 % or more",
         "aiofiles never beats a plain thread pool (threads or asyncio.to_thread): it hands each call to one",
         "no disk_io cell with asyncio/aiofiles beside threads or asyncio/to_thread ran",
     )
@@ -124,12 +318,14 @@ def aiofiles_is_a_thread_pool(df: pd.DataFrame) -> Verdict:
 @claim(
     "cpu_bound:asyncio/naive", "cpu_bound:asyncio/offloaded", "mixed:asyncio/naive", "mixed:asyncio/offloaded"
 )
-def blocking_the_loop(df: pd.DataFrame) -> Verdict:
-    """Supported when CPU work left on the event loop (asyncio/naive) raises the loop's p99 lag by
-    more than 25 % over the same work offloaded, in every cell pair measured; contradicted otherwise.
-    The why names the smallest gap: under the GIL, offloaded threads still compete with the loop."""
-    v = Verdict("Blocking the event loop stalls everything on it (naive vs offloaded loop lag)")
-    gaps = []
+def blocking_the_loop(df: pd.DataFrame) -> ClaimCheck:
+    """The loop's p99 lag with CPU work left on it (asyncio/naive) over the same work offloaded, per
+    cell pair. The lag is one figure per cell (the worst run's), without an interval, so the rule is
+    decisive: supported where the ratio is ×2.5 or more (twice the ×1.25 a clear rise needs),
+    contradicted where it is ×0.625 or less (half of it: the naive loop lagged less), inconclusive in
+    between. Under the GIL offloaded threads still compete with the loop, so the gap varies."""
+    v = ClaimCheck("Blocking the event loop stalls everything on it (naive vs offloaded loop lag)")
+    places = []
     for w in ("cpu_bound", "mixed"):
         for naive, off in _pair(df, w, "asyncio/naive", "asyncio/offloaded"):
             if pd.isna(naive.loop_lag_p99_ms) or pd.isna(off.loop_lag_p99_ms):
@@ -137,38 +333,38 @@ def blocking_the_loop(df: pd.DataFrame) -> Verdict:
             gap = naive.loop_lag_p99_ms / max(off.loop_lag_p99_ms, 1e-3)
             v.evidence.append(
                 f"{_where(naive)}: loop lag p99 {naive.loop_lag_p99_ms:.1f} ms naive, "
-                f"{off.loop_lag_p99_ms:.1f} ms offloaded (×{gap:.1f})"
+                f"{off.loop_lag_p99_ms:.1f} ms offloaded (×{gap:.1f}; one figure per cell, no interval)"
             )
-            gaps.append((gap, _where(naive)))
-    least, where = min(gaps, default=(0.0, ""))
+            undecided = f"lag ratios within ×2 of ×{LAG_FACTOR} either way (no interval)"
+            places.append(Place(_where(naive), (Margin(gap, LAG_FACTOR, True, DECISIVE, undecided),)))
     return v.settle(
-        [where] if gaps and least < LAG_FACTOR else [],
-        f"offloading barely lowered the lag (×{least:.2f})",
-        f"CPU on the loop raised its p99 lag everywhere; the least, ×{least:.1f}, on {where}",
+        places,
+        f"the naive loop's lag was at most ×{LAG_FACTOR * DECISIVE[0]:.3g} the offloaded one's",
+        f"CPU on the loop raised its p99 lag by ×{LAG_FACTOR * DECISIVE[1]} or more everywhere",
         "no cpu_bound or mixed cell with both asyncio/naive and asyncio/offloaded lag figures",
     )
 
 
 @claim("http_fanout:asyncio/httpx", "http_fanout:sync/httpx")
-def async_single_request(df: pd.DataFrame) -> Verdict:
-    """Supported when asyncio with one request in flight (concurrency=1) is not significantly (and
-    5 %) faster than sync on the same client (httpx: `AsyncClient` against `Client`), so the model
-    is compared, not the library; contradicted when it is. Needs http_fanout at concurrency 1."""
-    v = Verdict("Async is not faster for a single request")
-    faster = []
+def async_single_request(df: pd.DataFrame) -> ClaimCheck:
+    """asyncio's wall time over sync's with one request in flight (concurrency=1), on the same client
+    (httpx: `AsyncClient` against `Client`, so the model is compared, not the library), paired by
+    round: supported where the interval lies wholly above 0.95 (asyncio not 5 % faster), contradicted
+    where wholly below. Needs http_fanout at concurrency 1."""
+    v = ClaimCheck("Async is not faster for a single request")
+    places = []
     for a, sync in _pair(df, "http_fanout", "asyncio/httpx", "sync/httpx"):
         if json.loads(a.params).get("concurrency") != 1:
             continue
-        per = a.wall_s / json.loads(a.params)["requests"]
+        per, ratio = a.wall_s / json.loads(a.params)["requests"], _ratio(a, sync)
         v.evidence.append(
             f"{_where(a)}: asyncio {seconds(a.wall_s)} ({seconds(per)} a request), "
-            f"sync {seconds(sync.wall_s)}, both on httpx"
+            f"sync {seconds(sync.wall_s)}, both on httpx; asyncio/sync {ratio.text()}"
         )
-        if _significantly_faster(a, sync):
-            faster.append(_where(a))
+        places.append(Place(_where(a), (Interval(ratio, FASTER, True, "×0.95 (5 % faster)"),)))
     return v.settle(
-        faster,
-        "asyncio was significantly faster one request at a time",
+        places,
+        "asyncio was 5 % or more faster one request at a time",
         "one request at a time, the event loop only adds its own overhead",
         "no http_fanout pair of asyncio and sync on httpx at concurrency=1: add "
         "`--sweep concurrency=1,10,100`",
@@ -182,18 +378,17 @@ def _cpu_threads(df: pd.DataFrame, gil: bool) -> pd.DataFrame:
 
 
 @claim("cpu_bound:threads")
-def threads_under_the_gil(df: pd.DataFrame) -> Verdict:
-    """Supported when threads (workers > 1) on an interpreter whose GIL was on are nowhere 10 % or
-    more faster than sync on cpu_bound (and significantly so); contradicted when they are somewhere."""
-    v = Verdict("Threads, as many as cores, don't speed up CPU work under the GIL")
-    fast = []
+def threads_under_the_gil(df: pd.DataFrame) -> ClaimCheck:
+    """Threads' speedup over sync on cpu_bound (workers > 1, the GIL on), with its interval: supported
+    where it lies wholly below 1.1, contradicted where wholly above (threads sped CPU work up)."""
+    v = ClaimCheck("Threads, as many as cores, don't speed up CPU work under the GIL")
+    places = []
     for _, r in _cpu_threads(df, gil=True).iterrows():
-        v.evidence.append(f"{_where(r)}: threads {r.speedup_vs_sync:.2f}× sync with {r.workers} workers")
-        sync = baseline(df, r)
-        if r.speedup_vs_sync >= GIL_SPEEDUP and (sync is None or differ(r, sync)):
-            fast.append(_where(r))
+        up = _column(r, "speedup_vs_sync", "speedup_ci_low", "speedup_ci_high")
+        v.evidence.append(f"{_where(r)}: threads with {r.workers} workers, speedup over sync ×{up.text()}")
+        places.append(Place(_where(r), (Interval(up, GIL_SPEEDUP, False, f"×{GIL_SPEEDUP} sync's speed"),)))
     return v.settle(
-        fast,
+        places,
         "threads sped CPU work up",
         "one thread at a time holds the GIL: no speedup",
         "no cpu_bound threads cell ran with the GIL on",
@@ -201,29 +396,35 @@ def threads_under_the_gil(df: pd.DataFrame) -> Verdict:
 
 
 @claim("cpu_bound:threads", "cpu_bound:freethreading")
-def free_threading_scales(df: pd.DataFrame) -> Verdict:
-    """Supported when threads on a free-threaded build with the GIL off reach 70 % of the ideal
-    speedup (min(workers, cores)) on cpu_bound in every such cell; contradicted otherwise."""
-    v = Verdict("Free-threading makes threads scale on CPU work")
-    short = []
+def free_threading_scales(df: pd.DataFrame) -> ClaimCheck:
+    """Threads' efficiency (speedup over the ideal min(workers, cores)) on cpu_bound, on a
+    free-threaded build with the GIL off, with its interval: supported where it lies wholly above 70 %
+    of the ideal, contradicted where wholly below."""
+    v = ClaimCheck("Free-threading makes threads scale on CPU work")
+    places = []
     for _, r in _cpu_threads(df, gil=False).iterrows():
+        eff = _efficiency(r)
         v.evidence.append(
-            f"{_where(r)}: {r.label} {r.speedup_vs_sync:.2f}× sync ({r.efficiency:.0%} of ideal)"
+            f"{_where(r)}: {r.label} {r.speedup_vs_sync:.2f}× sync, {eff.text('{:.0%}')} of ideal"
         )
-        if r.efficiency < SCALES:
-            short.append(_where(r))
+        places.append(Place(_where(r), (Interval(eff, SCALES, True, f"{SCALES:.0%} of the ideal"),)))
     return v.settle(
-        short,
+        places,
         f"below {SCALES:.0%} of the ideal speedup",
         f"threads reached at least {SCALES:.0%} of the ideal speedup",
         "no free-threaded interpreter ran cpu_bound with the GIL off",
     )
 
 
-def _unit_cost(df: pd.DataFrame, interp: str, label: str) -> pd.Series | None:
-    cells = _cells(df, "spawn", label)
-    cells = cells[cells.interpreter == interp]
-    return None if cells.empty else cells.iloc[0]
+def _unit_costs(df: pd.DataFrame, interp: str, *labels: str) -> list[pd.Series] | None:
+    """The spawn cells of `labels` on `interp`, on the first params that has them all."""
+    cells = ok(df)
+    cells = cells[(cells.workload == "spawn") & (cells.interpreter == interp) & cells.us_per_unit.notna()]
+    for _, same in cells.groupby("params", sort=False):
+        found = [same[same.label == label] for label in labels]
+        if all(not f.empty for f in found):
+            return [f.iloc[0] for f in found]
+    return None
 
 
 @claim(
@@ -232,32 +433,34 @@ def _unit_cost(df: pd.DataFrame, interp: str, label: str) -> pd.Series | None:
     "spawn:subinterpreters/create",
     "spawn:multiprocessing/forkserver",
 )
-def subinterpreters_in_between(df: pd.DataFrame) -> Verdict:
-    """Supported when subinterpreters reach 70 % of the ideal speedup on cpu_bound (the worst of its
-    cells with more than one worker) and their start cost (create + call + close) lies between a
-    thread's and a process's (the interpreter's default start method), on every interpreter with
-    both measured; contradicted otherwise."""
-    v = Verdict("Subinterpreters give parallelism at a start cost between threads and processes")
-    problems = []
+def subinterpreters_in_between(df: pd.DataFrame) -> ClaimCheck:
+    """Per interpreter (with cpu_bound and spawn both measured): supported where every cpu_bound
+    subinterpreters cell with more than one worker has its efficiency interval wholly above 70 % of
+    the ideal, and their start cost (create + call + close) lies between a thread's and a process's
+    (the interpreter's default start method): the intervals of interpreter/thread and
+    process/interpreter both wholly above 1. Contradicted where one lies wholly on the other side."""
+    v = ClaimCheck("Subinterpreters give parallelism at a start cost between threads and processes")
+    places = []
     parallel = _cells(df, "cpu_bound", "subinterpreters")
     for interp, cells in parallel[parallel.workers > 1].groupby("interpreter", sort=False):
-        r = cells.sort_values("efficiency").iloc[0]
-        thread = _unit_cost(df, interp, "threads")
-        sub = _unit_cost(df, interp, "subinterpreters/create")
-        process = _unit_cost(df, interp, f"multiprocessing/{r.mp_start_method}")
-        if thread is None or sub is None or process is None:
+        method = cells.mp_start_method.iloc[0]
+        costs = _unit_costs(df, interp, "threads", "subinterpreters/create", f"multiprocessing/{method}")
+        if costs is None:
             continue
+        thread, sub, process = costs
+        effs = [_efficiency(r) for _, r in cells.iterrows()]
+        dearer, cheaper = _ratio(sub, thread, "us_per_unit"), _ratio(process, sub, "us_per_unit")
         v.evidence.append(
-            f"{interp}: cpu_bound {r.speedup_vs_sync:.2f}× sync ({r.efficiency:.0%} of ideal, the worst of "
-            f"{len(cells)}); start cost: thread {thread.us_per_unit:.0f} µs, interpreter "
-            f"{sub.us_per_unit:.0f} µs, process ({r.mp_start_method}) {process.us_per_unit:.0f} µs"
+            f"{interp}: cpu_bound efficiency {', '.join(e.text('{:.0%}') for e in effs)}; start cost: thread "
+            f"{thread.us_per_unit:.0f} µs, interpreter {sub.us_per_unit:.0f} µs, process ({method}) "
+            f"{process.us_per_unit:.0f} µs; interpreter/thread ×{dearer.text()}, "
+            f"process/interpreter ×{cheaper.text()}"
         )
-        if r.efficiency < SCALES:
-            problems.append(f"{interp} (no parallel speedup)")
-        if not thread.us_per_unit < sub.us_per_unit < process.us_per_unit:
-            problems.append(f"{interp} (start cost not between a thread and a {r.mp_start_method} process)")
+        tests = [Interval(e, SCALES, True, f"{SCALES:.0%} of the ideal") for e in effs]
+        tests += [Interval(f, 1.0, True, "×1 (the same start cost)") for f in (dearer, cheaper)]
+        places.append(Place(f"{interp} (against {method} processes)", tuple(tests)))
     return v.settle(
-        problems,
+        places,
         "not both parallel and in between",
         "parallel like processes, cheaper to start than one, dearer than a thread",
         "needs cpu_bound subinterpreters and the spawn costs of threads, subinterpreters and processes",
@@ -265,23 +468,30 @@ def subinterpreters_in_between(df: pd.DataFrame) -> Verdict:
 
 
 @claim("spawn:asyncio", "spawn:threads")
-def coroutines_are_lighter(df: pd.DataFrame) -> Verdict:
-    """Supported when an asyncio task costs less to start and less memory alive than a thread on every
-    interpreter where both were measured; contradicted otherwise."""
-    v = Verdict("Coroutines are lighter than threads (start cost and memory per unit)")
-    heavier = []
+def coroutines_are_lighter(df: pd.DataFrame) -> ClaimCheck:
+    """Per interpreter: a thread's start cost over a task's, with its interval, wholly above 1, and a
+    thread's memory alive over a task's (one figure per cell, no interval: decisive) at least ×2:
+    supported; contradicted where the start-cost interval lies wholly below 1 or the memory ratio is
+    ×0.5 or less (a task twice a thread's memory); inconclusive otherwise."""
+    v = ClaimCheck("Coroutines are lighter than threads (start cost and memory per unit)")
+    places = []
     for interp in dict.fromkeys(df.interpreter):
-        task, thread = _unit_cost(df, interp, "asyncio"), _unit_cost(df, interp, "threads")
-        if task is None or thread is None:
+        if (costs := _unit_costs(df, interp, "asyncio", "threads")) is None:
             continue
+        task, thread = costs
+        start = _ratio(thread, task, "us_per_unit")
         v.evidence.append(
             f"{interp}: task {task.us_per_unit:.1f} µs, {task.mem_kb_per_unit:.1f} KiB; "
-            f"thread {thread.us_per_unit:.1f} µs, {thread.mem_kb_per_unit:.1f} KiB"
+            f"thread {thread.us_per_unit:.1f} µs, {thread.mem_kb_per_unit:.1f} KiB; "
+            f"thread/task start cost ×{start.text()}"
         )
-        if not (task.us_per_unit < thread.us_per_unit and task.mem_kb_per_unit < thread.mem_kb_per_unit):
-            heavier.append(interp)
+        tests: list[Test] = [Interval(start, 1.0, True, "×1 (the same start cost)")]
+        if pd.notna(task.mem_kb_per_unit) and pd.notna(thread.mem_kb_per_unit):
+            memory = thread.mem_kb_per_unit / max(task.mem_kb_per_unit, 1e-3)
+            tests.append(Margin(memory, 1.0, True, DECISIVE, "memory within ×2 either way (no interval)"))
+        places.append(Place(interp, tuple(tests)))
     return v.settle(
-        heavier,
+        places,
         "a task was not cheaper than a thread",
         "a task starts faster and holds less memory than a thread",
         "no spawn cells for both asyncio and threads",
@@ -289,23 +499,24 @@ def coroutines_are_lighter(df: pd.DataFrame) -> Verdict:
 
 
 @claim("http_fanout:gevent/httpx", "http_fanout:asyncio/httpx")
-def gevent_keeps_up(df: pd.DataFrame) -> Verdict:
-    """Supported when gevent is within 10 % of asyncio on http_fanout, or not significantly slower,
-    in every pair measured with the same client library (httpx: a blocking `httpx.Client` under
-    gevent's patches, `httpx.AsyncClient` on asyncio), so that the model is compared, not the
-    library; contradicted otherwise."""
-    v = Verdict("gevent keeps up with asyncio on network fan-out, without function colouring")
-    behind = []
+def gevent_keeps_up(df: pd.DataFrame) -> ClaimCheck:
+    """gevent's wall time over asyncio's on http_fanout with the same client library (httpx: a
+    blocking `httpx.Client` under gevent's patches, `httpx.AsyncClient` on asyncio, so the model is
+    compared, not the library), paired by round: supported where the interval lies wholly below 1.10
+    (within 10 %), contradicted where wholly above."""
+    v = ClaimCheck("gevent keeps up with asyncio on network fan-out, without function colouring")
+    places = []
     for g, a in _pair(df, "http_fanout", "gevent/httpx", "asyncio/httpx"):
+        ratio = _ratio(g, a)
         v.evidence.append(
-            f"{_where(g)}: gevent {seconds(g.wall_s)} vs asyncio {seconds(a.wall_s)}, both on httpx"
+            f"{_where(g)}: gevent {seconds(g.wall_s)} vs asyncio {seconds(a.wall_s)}, both on httpx; "
+            f"gevent/asyncio ×{ratio.text()}"
         )
-        if g.wall_s > KEEPS_UP * a.wall_s and differ(g, a):
-            behind.append(_where(g))
+        places.append(Place(_where(g), (Interval(ratio, KEEPS_UP, False, f"×{KEEPS_UP} (10 % behind)"),)))
     v.settle(
-        behind,
+        places,
         f"gevent fell more than {KEEPS_UP - 1:.0%} behind",
-        f"gevent within {KEEPS_UP - 1:.0%} of asyncio (or within noise), with blocking code",
+        f"gevent within {KEEPS_UP - 1:.0%} of asyncio, with blocking code",
         "no http_fanout pair of gevent and asyncio on the same client (their httpx variants) ran",
     )
     skipped = df[(df.workload == "http_fanout") & (df.model == "gevent") & (df.status == Status.NA)]
@@ -314,34 +525,73 @@ def gevent_keeps_up(df: pd.DataFrame) -> Verdict:
     return v
 
 
+def _per_round(num: pd.Series, den: pd.Series) -> dict[int, float]:
+    """num / den in each round both ran."""
+    a, b = num.rounds_values, den.rounds_values
+    return {r: a[r] / b[r] for r in set(a) & set(b) if b[r] > 0}
+
+
 @claim("http_fanout:threads", "http_fanout:threads/httpx", "http_fanout:asyncio", "http_fanout:asyncio/httpx")
-def library_matters(df: pd.DataFrame) -> Verdict:
-    """Supported when, for some interpreter and params, switching one model's client to httpx changes
-    its wall time by a larger factor than the spread between the concurrent models on their default
-    clients; contradicted when the model spread is always the larger."""
-    v = Verdict("The HTTP library can matter more than the model (httpx vs aiohttp and urllib3)")
+def library_matters(df: pd.DataFrame) -> ClaimCheck:
+    """ "Can": per interpreter and params, the client's factor (the model whose wall time moved most
+    when switched to httpx, either way) over the models' spread (slowest over fastest concurrent model
+    on their default clients), paired by round. Checked as its negation (the spread at least the
+    client's factor everywhere): supported where one place's interval lies wholly above 1 at the
+    Bonferroni level, contradicted when every place's 95 % interval lies wholly below 1."""
+    v = ClaimCheck("The HTTP library can matter more than the model (httpx vs aiohttp and urllib3)")
     cells = ok(df)
     cells = cells[(cells.workload == "http_fanout") & (cells.model != "sync")]
-    model_wins = []
+    places = []
     for (interp, _), group in cells.groupby(["interpreter", "params"], sort=False):
-        defaults = group[group.variant == "default"].set_index("model").wall_s
-        httpx = group[group.variant == "httpx"].set_index("model").wall_s
+        defaults = group[group.variant == "default"].drop_duplicates("model").set_index("model")
+        httpx = group[group.variant == "httpx"].drop_duplicates("model").set_index("model")
         both = defaults.index.intersection(httpx.index)
         if len(defaults) < 2 or both.empty:
             continue
-        ratios = httpx[both] / defaults[both]
-        library, model = ratios.max(), defaults.max() / defaults.min()
+        moved = {m: httpx.wall_s[m] / defaults.wall_s[m] for m in both}
+        model = max(moved, key=lambda m: max(moved[m], 1 / moved[m]))
+        h, d = httpx.loc[model], defaults.loc[model]
+        h, d = (h, d) if moved[model] >= 1 else (d, h)  # the client's factor, whichever way it went
+        slow, fast = defaults.loc[defaults.wall_s.idxmax()], defaults.loc[defaults.wall_s.idxmin()]
+        point = (h.wall_s / d.wall_s) / (slow.wall_s / fast.wall_s)
+        law = paired.ratio_law(_per_round(h, d), _per_round(slow, fast))
+        over = _figure(point, law, f"paired over {law.dof + 1:.0f} rounds" if law else "")
         where = f"{interp} {group.case.iloc[0]}"
         v.evidence.append(
-            f"{where}: library ×{library:.2f} ({ratios.idxmax()} with httpx); "
-            f"models ×{model:.2f} ({defaults.idxmax()} vs {defaults.idxmin()})"
+            f"{where}: library ×{h.wall_s / d.wall_s:.2f} ({model} with httpx); models "
+            f"×{slow.wall_s / fast.wall_s:.2f} ({slow.name} vs {fast.name}); library/models ×{over.text()}"
         )
-        model_wins += [where] if model >= library else []
-    return v.settle(
-        model_wins if len(model_wins) == len(v.evidence) else [],  # "can": one case is enough
-        "the choice of model moved the wall time more than the client",
+        places.append(Place(where, (Interval(over, 1.0, False, "×1 (library and models alike)"),)))
+    return v.settle(  # the negation's check: the models' spread is the larger everywhere
+        places,
         "swapping the client moved a model more than choosing another model did",
+        "the choice of model moved the wall time more than the client, in every case",
         "needs http_fanout with default and httpx variants of at least two models",
+    ).negated()
+
+
+@claim("subprocess:asyncio", "subprocess:threads")
+def subprocess_no_faster(df: pd.DataFrame) -> ClaimCheck:
+    """asyncio's subprocesses (`create_subprocess_exec`) over threads calling `subprocess.run` for the
+    same children at the same limit, wall time paired by round: supported where the interval lies
+    wholly above 0.95 (asyncio not 5 % faster), contradicted where wholly below. Both wait on the
+    children; neither can make them start sooner."""
+    v = ClaimCheck(
+        "Running other programs: asyncio.subprocess is no faster than threads calling subprocess.run"
+    )
+    places = []
+    for a, t in _pair(df, "subprocess", "asyncio", "threads"):
+        ratio = _ratio(a, t)
+        v.evidence.append(
+            f"{_where(a)}: asyncio {seconds(a.wall_s)}, threads {seconds(t.wall_s)}; "
+            f"asyncio/threads ×{ratio.text()}"
+        )
+        places.append(Place(_where(a), (Interval(ratio, FASTER, True, "×0.95 (5 % faster)"),)))
+    return v.settle(
+        places,
+        "asyncio's subprocesses were 5 % or more faster than a thread pool's",
+        "the children's start and their waits cost the same whichever model waits for them",
+        "no subprocess cells of both asyncio and threads ran",
     )
 
 
@@ -351,78 +601,58 @@ def _price_pairs(df: pd.DataFrame, workload: str, a: str, b: str) -> list[tuple[
     ]
 
 
-def _significantly_faster(a: pd.Series, b: pd.Series) -> bool:
-    """`a` beats `b` by 5 % or more, and significantly."""
-    return a.wall_s < FASTER * b.wall_s and differ(a, b)
-
-
-@claim("subprocess:asyncio", "subprocess:threads")
-def subprocess_no_faster(df: pd.DataFrame) -> Verdict:
-    """Supported when asyncio's subprocesses (`create_subprocess_exec`) are nowhere significantly
-    (and 5 %) faster than threads calling `subprocess.run` for the same children, at the same limit;
-    contradicted where they are. Both wait on the children; neither can make them start sooner."""
-    v = Verdict("Running other programs: asyncio.subprocess is no faster than threads calling subprocess.run")
-    faster = []
-    for a, t in _pair(df, "subprocess", "asyncio", "threads"):
-        v.evidence.append(f"{_where(a)}: asyncio {seconds(a.wall_s)}, threads {seconds(t.wall_s)}")
-        if _significantly_faster(a, t):
-            faster.append(_where(a))
-    return v.settle(
-        faster,
-        "asyncio's subprocesses were significantly faster than a thread pool's",
-        "the children's start and their waits cost the same whichever model waits for them",
-        "no subprocess cells of both asyncio and threads ran",
-    )
-
-
 @claim("pingpong:asyncio", "pingpong:threads")
-def coroutines_switch_faster(df: pd.DataFrame) -> Verdict:
-    """Supported when a round trip between two asyncio tasks (an `asyncio.Queue`) costs at least 5 %
-    less than one between two threads (a `queue.Queue`), one pair at a time, on every interpreter
-    measured; contradicted where it does not. The evidence says where the gap is within the noise
-    (threads' hand-offs scatter widely: on 3.14t they spin, see README)."""
-    v = Verdict("Coroutines switch faster than threads")
-    slower = []
+def coroutines_switch_faster(df: pd.DataFrame) -> ClaimCheck:
+    """A round trip between two asyncio tasks (an `asyncio.Queue`) over one between two threads (a
+    `queue.Queue`), one pair at a time: supported where the interval lies wholly below 0.95 (tasks 5 %
+    cheaper or more), contradicted where wholly above. Threads' hand-offs scatter widely (on 3.14t
+    they spin, see README), so this one often needs rounds."""
+    v = ClaimCheck("Coroutines switch faster than threads")
+    places = []
     for a, t in _price_pairs(df, "pingpong", "asyncio", "threads"):
         if json.loads(a.params).get("pairs") != 1:
             continue
-        noise = "" if differ(a, t) else ", within the noise of this run"
+        ratio = _ratio(a, t, "us_per_unit")
         v.evidence.append(
-            f"{_where(a)}: asyncio {a.us_per_unit:.1f} µs a round trip, threads {t.us_per_unit:.1f} µs "
-            f"(×{t.us_per_unit / a.us_per_unit:.1f}{noise})"
+            f"{_where(a)}: asyncio {a.us_per_unit:.1f} µs a round trip, threads {t.us_per_unit:.1f} µs; "
+            f"asyncio/threads ×{ratio.text()}"
         )
-        if a.us_per_unit >= FASTER * t.us_per_unit:
-            slower.append(_where(a))
+        places.append(Place(_where(a), (Interval(ratio, FASTER, False, "×0.95 (5 % cheaper)"),)))
     return v.settle(
-        slower,
-        "a task's round trip was not cheaper than a thread's",
+        places,
+        "a task's round trip was not 5 % cheaper than a thread's",
         "a round trip between tasks costs less than one between threads",
         "no pingpong cells with one pair of both asyncio and threads ran",
     )
 
 
 @claim("shared_state:freethreading/local", "shared_state:freethreading/lock")
-def free_threading_shares_little(df: pd.DataFrame) -> Verdict:
-    """On a free-threaded build with the GIL off, per shared_state case: supported when counting
-    locally and merging (`freethreading/local`) reaches 70 % of the ideal speedup over sync
-    (min(workers, cores)) while updating one shared object under a lock (`freethreading/lock`)
-    does not, in every case; contradicted where the lock scales too or the local counts do not."""
-    v = Verdict("Free-threading scales only while threads share little")
-    wrong = []
+def free_threading_shares_little(df: pd.DataFrame) -> ClaimCheck:
+    """On a free-threaded build with the GIL off, per shared_state case, speedups over sync (price
+    ratios): supported where counting locally and merging (`freethreading/local`) has its interval
+    wholly above 70 % of the ideal (min(workers, cores)) and one shared object under a lock
+    (`freethreading/lock`) wholly below it; contradicted where the lock's lies wholly above or the
+    local counts' wholly below."""
+    v = ClaimCheck("Free-threading scales only while threads share little")
+    places = []
     for local, locked in _price_pairs(df, "shared_state", "freethreading/local", "freethreading/lock"):
         sync = baseline(df, local)
         if sync is None or pd.isna(sync.us_per_unit) or local.gil_enabled_runtime:
             continue
         ideal = min(local.workers, local.cores)
-        up = {k: sync.us_per_unit / r.us_per_unit for k, r in (("local", local), ("lock", locked))}
+        up = {k: _ratio(sync, r, "us_per_unit") for k, r in (("local", local), ("lock", locked))}
         v.evidence.append(
             f"{_where(local)}: sync {sync.us_per_unit * 1e3:.0f} ns an update; local counts "
-            f"{up['local']:.2f}× sync, one locked object {up['lock']:.2f}× (ideal {ideal}×)"
+            f"×{up['local'].text()} sync's speed, one locked object ×{up['lock'].text()} (ideal ×{ideal})"
         )
-        if up["local"] < SCALES * ideal or up["lock"] >= SCALES * ideal:
-            wrong.append(_where(local))
+        name = f"{SCALES:.0%} of the ideal (×{SCALES * ideal:.2f})"
+        tests = (
+            Interval(up["local"], SCALES * ideal, True, name),
+            Interval(up["lock"], SCALES * ideal, False, name),
+        )
+        places.append(Place(_where(local), tests))
     return v.settle(
-        wrong,
+        places,
         "sharing did not decide the scaling",
         f"local counts reached {SCALES:.0%} of the ideal, one shared object under a lock did not",
         "no shared_state cells of freethreading/local and freethreading/lock with the GIL off",
@@ -430,22 +660,21 @@ def free_threading_shares_little(df: pd.DataFrame) -> Verdict:
 
 
 @claim("shared_state:multiprocessing/manager", "shared_state:threads/lock")
-def sharing_across_processes(df: pd.DataFrame) -> Verdict:
-    """Supported when an update through a `multiprocessing.Manager` proxy costs at least 100× one
-    under a `threading.Lock` in a shared object, for the same case on every interpreter measured;
-    contradicted where it costs less."""
-    v = Verdict("Sharing state across processes costs orders of magnitude more than across threads")
-    cheaper = []
+def sharing_across_processes(df: pd.DataFrame) -> ClaimCheck:
+    """An update through a `multiprocessing.Manager` proxy over one under a `threading.Lock` in a
+    shared object, for the same case: supported where the interval lies wholly above ×100,
+    contradicted where wholly below."""
+    v = ClaimCheck("Sharing state across processes costs orders of magnitude more than across threads")
+    places = []
     for m, t in _price_pairs(df, "shared_state", "multiprocessing/manager", "threads/lock"):
-        times = m.us_per_unit / t.us_per_unit
+        times = _ratio(m, t, "us_per_unit")
         v.evidence.append(
             f"{_where(m)}: a Manager proxy {m.us_per_unit:.1f} µs an update, a thread under a lock "
-            f"{t.us_per_unit * 1e3:.0f} ns (×{times:.0f})"
+            f"{t.us_per_unit * 1e3:.0f} ns (×{times.text('{:.0f}')})"
         )
-        if times < ORDERS:
-            cheaper.append(f"{_where(m)} (×{times:.0f})")
+        places.append(Place(_where(m), (Interval(times, ORDERS, True, f"×{ORDERS}"),)))
     return v.settle(
-        cheaper,
+        places,
         f"a proxy update cost less than {ORDERS}× a locked one",
         f"every proxy update cost at least {ORDERS}× a locked update between threads",
         "no shared_state cells of multiprocessing/manager and threads/lock ran",
@@ -471,26 +700,31 @@ def _stopped(f: dict) -> str:
     )
 
 
+def _overrun(f: dict, bound: float, above: bool, name: str) -> Margin:
+    """The caller's delay after the event against `bound` ms: a timing, undecided within ±25 %."""
+    return Margin(f["overrun_ms"], bound, above, TIMING, f"the caller's delay within ±25 % of {name}")
+
+
 @claim("failure:asyncio", "failure:trio", "failure:asyncio/gather", "failure:threads")
-def structured_concurrency_cancels(df: pd.DataFrame) -> Verdict:
-    """Fail-fast (unit 0 fails while its siblings run): supported when asyncio's TaskGroup and
-    trio's nursery leave nothing running (leaked 0: no sibling answered after the failure or open
-    100 ms later) and the caller gets the original exception on every call, on every interpreter;
-    contradicted where either leaks or loses the error. gather's and threads' figures are shown
-    beside them, as the contrast."""
-    v = Verdict("Structured concurrency cancels siblings on failure, and nothing leaks")
-    wrong = []
+def structured_concurrency_cancels(df: pd.DataFrame) -> ClaimCheck:
+    """Fail-fast (unit 0 fails while its siblings run), on counts (exact): supported where asyncio's
+    TaskGroup and trio's nursery leave nothing running (leaked 0: no sibling answered after the
+    failure or open 100 ms later) and the caller gets the original exception on every call;
+    contradicted where either leaks or loses the error. gather's and threads' figures are shown beside
+    them, as the contrast."""
+    v = ClaimCheck("Structured concurrency cancels siblings on failure, and nothing leaks")
+    places = []
     for label, name in (("asyncio", "asyncio.TaskGroup"), ("trio", "a trio nursery")):
         for r, _, f in _failure_cells(df, "fail_ms", label):
             v.evidence.append(f"{_where(r)}: {name} {_stopped(f)}, error surfaced {f['error_surfaced']:.0%}")
-            if f["leaked"] > 0 or f["error_surfaced"] < 1:
-                wrong.append(f"{_where(r)} ({name})")
-    if v.evidence:
+            tests = (Exact(f["leaked"] == 0), Exact(f["error_surfaced"] >= 1))
+            places.append(Place(f"{_where(r)} ({name})", tests))
+    if places:
         for label in ("asyncio/gather", "threads"):
             for r, _, f in _failure_cells(df, "fail_ms", label):
                 v.evidence.append(f"{_where(r)}: {label} (for contrast) {_stopped(f)}")
     return v.settle(
-        wrong,
+        places,
         "a structured model left work running or lost the error",
         "the failure cancelled every sibling, nothing ran on after it, and the error reached the caller",
         "no fail-fast failure cells of asyncio (TaskGroup) or trio ran",
@@ -498,24 +732,25 @@ def structured_concurrency_cancels(df: pd.DataFrame) -> Verdict:
 
 
 @claim("failure:threads", "failure:threads/timeouts")
-def threads_cannot_be_cancelled(df: pd.DataFrame) -> Verdict:
-    """Deadline: supported when threads (and free-threading) give the caller control back within a
-    quarter of a unit's latency after the deadline, while the units in flight run to the end
-    (leaked > 0), on every interpreter; contradicted where the work was stopped (leaked 0) or the
-    waiting was not (the caller came back late). `threads/timeouts`, whose requests each get what
-    is left of the deadline as their timeout, is shown beside them: the I/O stops, not the thread."""
-    v = Verdict("Threads can't be cancelled: a deadline only stops the waiting, not the work")
-    wrong = []
+def threads_cannot_be_cancelled(df: pd.DataFrame) -> ClaimCheck:
+    """Deadline, threads (and free-threading): supported where the units in flight run to their end
+    (leaked > 0, a count) while the caller is back within a quarter of a unit's latency after the
+    deadline (a timing: supported under 75 % of that quarter, contradicted over 125 %, undecided in
+    between); contradicted where the work was stopped (leaked 0) or the waiting was not.
+    `threads/timeouts`, whose requests each get what is left of the deadline as their timeout, is
+    shown beside them: the I/O stops, not the thread."""
+    v = ClaimCheck("Threads can't be cancelled: a deadline only stops the waiting, not the work")
+    places = []
     for label in ("threads", "freethreading"):
         for r, params, f in _failure_cells(df, "deadline_ms", label):
             v.evidence.append(f"{_where(r)}: {label} {_stopped(f)}")
-            if f["leaked"] == 0 or f["overrun_ms"] >= params["latency_ms"] / 4:
-                wrong.append(f"{_where(r)} ({label})")
-    if v.evidence:  # the I/O's own timeout, passed down, does stop the work: that is no cancellation
+            back = _overrun(f, params["latency_ms"] / 4, False, "a quarter of the latency")
+            places.append(Place(f"{_where(r)} ({label})", (Exact(f["leaked"] > 0), back)))
+    if places:  # the I/O's own timeout, passed down, does stop the work: that is no cancellation
         for r, _, f in _failure_cells(df, "deadline_ms", "threads/timeouts"):
             v.evidence.append(f"{_where(r)}: threads with each request's timeout the time left {_stopped(f)}")
     return v.settle(
-        wrong,
+        places,
         "a deadline stopped the threads' work too, or did not stop the waiting",
         "the caller was back at the deadline, and the requests in flight ran to their end",
         "no deadline failure cells of threads ran",
@@ -523,28 +758,29 @@ def threads_cannot_be_cancelled(df: pd.DataFrame) -> Verdict:
 
 
 @claim("failure:asyncio", "failure:asyncio/swallow")
-def swallowing_breaks_cancellation(df: pd.DataFrame) -> Verdict:
-    """Cancel from outside, asyncio: supported when the `swallow` variant (a unit that catches
-    CancelledError and redoes its request) leaves work running after the cancel (leaked > 0) or
-    holds the caller for half a unit's latency or more, while the plain TaskGroup leaks nothing,
-    for the same case on every interpreter; contradicted where swallowing changed nothing."""
-    v = Verdict("Swallowing CancelledError breaks cancellation")
-    intact = []
+def swallowing_breaks_cancellation(df: pd.DataFrame) -> ClaimCheck:
+    """Cancel from outside, asyncio, for the same case: supported where the plain TaskGroup leaks
+    nothing (a count) while the `swallow` variant (a unit that catches CancelledError and redoes its
+    request) leaves work running (leaked > 0, a count) or holds the caller for half a unit's latency
+    or more (a timing: decided beyond ±25 % of that half); contradicted where swallowing changed
+    nothing or the plain TaskGroup leaked too."""
+    v = ClaimCheck("Swallowing CancelledError breaks cancellation")
+    places = []
     plain = {(r.interpreter, r.params): f for r, _, f in _failure_cells(df, "cancel_ms", "asyncio")}
     for r, params, f in _failure_cells(df, "cancel_ms", "asyncio/swallow"):
         if (base := plain.get((r.interpreter, r.params))) is None:
             continue
         v.evidence.append(f"{_where(r)}: swallowing {_stopped(f)}; the plain TaskGroup {_stopped(base)}")
-        broken = f["leaked"] > 0 or f["overrun_ms"] >= params["latency_ms"] / 2
-        if not broken or base["leaked"] > 0:
-            intact.append(_where(r))
+        held = _overrun(f, params["latency_ms"] / 2, True, "half the latency")
+        broken = Exact(True) if f["leaked"] > 0 else held
+        places.append(Place(_where(r), (Exact(base["leaked"] == 0), broken)))
     return v.settle(
-        intact,
+        places,
         "the swallowing units stopped as the plain ones did",
         "the cancelled units redid their work, and the caller waited for it",
         "no cancel failure cells of both asyncio and asyncio/swallow ran",
     )
 
 
-def check(df: pd.DataFrame) -> list[Verdict]:
+def check(df: pd.DataFrame) -> list[ClaimCheck]:
     return [c.check(df) for c in CLAIMS]

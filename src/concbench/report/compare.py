@@ -4,9 +4,15 @@ Two runs made at different times differ in the machine's speed as a whole; that 
 on its own line (from each run's yardstick), and every cell is judged net of it: a cell with a sync
 baseline by its time relative to sync in its own run (paired by round), any other cell (sync itself,
 spawn's prices) by its time relative to the yardstick of its round. A cell is called faster or slower
-when Welch's t-test at 95 % on the per-round figures says so and the change is at least MIN_CHANGE.
-Runs made before rounds have neither, and are compared on raw wall times (pyperf's t-test).
-Then every recommendation and claim verdict of A is checked against B's.
+when Welch's t-test at 95 % on the per-round figures says so and the change is at least MIN_CHANGE;
+only a cell with 2 rounds or more in both runs can be called (it has a spread to judge by), and the
+smallest change the test could detect is kept beside it. Runs made before rounds are compared on raw
+wall times (pyperf's t-test on the values).
+
+Then each job's verdict in A is related to B's (`relate`): they agree (the same models could be best,
+the same are slower), overlap (one run resolved less than the other), or contradict (two models decided
+in opposite orders, or a model decided slower by more than the margin in one run and the sole best in
+the other). Verdicts judge models, so asyncio on uvloop is asyncio. Every claim's outcome is compared too.
 """
 
 from __future__ import annotations
@@ -14,15 +20,17 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pandas as pd
+from scipy import stats
 
 from concbench.registry import WORKLOADS
 from concbench.report import claims
 from concbench.report.data import Results, yardsticks
 from concbench.report.groups import baseline, ok
-from concbench.report.recommend import recommend
 from concbench.stats.paired import welch
+from concbench.verdicts.decide import Standing, Verdict
 from concbench.workloads import Kind
 
 KEY = ["interpreter", "workload", "label", "params"]
@@ -40,6 +48,7 @@ class Ratio:
     significant: bool
     net: float | None = None  # B / A net of the machine (relative to sync, or to the yardstick)
     basis: str = "wall"  # what `ratio` is relative to: sync | machine | wall
+    detectable: float | None = None  # the smallest change the test could call (None: no spread in one run)
 
     @property
     def ratio(self) -> float:
@@ -61,13 +70,35 @@ class Comparison:
     only_b: int
     machine: str = ""  # how the machine's speed differed between the runs
     notes: list[str] = field(default_factory=list)  # what was left out of the comparison, and why
-    picks: list[tuple[str, str, str, bool, bool]] = field(default_factory=list)  # where, A's, B's, agree,
-    # settled in both
-    verdicts: list[tuple[str, str, str]] = field(default_factory=list)  # claim, A's, B's
+    jobs: list[Related] = field(default_factory=list)  # each job's verdicts in A and B
+    claims: list[tuple[str, claims.Outcome, claims.Outcome | None]] = field(default_factory=list)
 
-    def measured_in_both(self) -> list[tuple[str, str, str]]:
+    def measured_in_both(self) -> list[tuple[str, claims.Outcome, claims.Outcome | None]]:
         """The claims both runs measured: only those can agree or not."""
-        return [v for v in self.verdicts if claims.NOT_MEASURED not in v[1:]]
+        return [c for c in self.claims if claims.Outcome.NOT_MEASURED not in c[1:] and c[2] is not None]
+
+    @property
+    def powered(self) -> list[Ratio]:
+        """The cells with a spread measured in both runs: only those could be called different."""
+        return [r for r in self.ratios if r.detectable is not None]
+
+    def calls(self) -> list[str]:
+        """How many cells were called different, only where the runs could tell, and how finely."""
+        powered, n, lines = self.powered, len(self.ratios), []
+        if powered:
+            called = sum(r.significant for r in powered)
+            smallest = statistics.median(r.detectable for r in powered)  # type: ignore[type-var]
+            lines.append(
+                f"cells called different: {called} of the {len(powered)} with 2 rounds or more in both runs "
+                f"({called / len(powered):.0%}; the smallest change they could detect: median "
+                f"±{smallest:.0%}); an A/A comparison (the same code twice) should call about 5 %"
+            )
+        if len(powered) < n:
+            lines.append(
+                f"{n - len(powered)} of {n} cells have one round in a run (or a run made before rounds): no "
+                "spread measured, so they are not called different"
+            )
+        return lines
 
     def geomean(self, by: str) -> dict[str, float]:
         """Geometric mean of B/A per model (by="model") or per interpreter."""
@@ -110,9 +141,60 @@ def _ratio(a: Results, b: Results, ra: pd.Series, rb: pd.Series) -> Ratio:
     where = (ra.interpreter, ra.workload, ra.label, ra.case, ra.wall_s, rb.wall_s)
     if basis_a == basis_b != "wall" and la and lb:
         net = math.exp(statistics.fmean(lb) - statistics.fmean(la))
-        return Ratio(*where, welch(la, lb) and abs(net - 1) >= MIN_CHANGE, net, basis_a)
+        called = welch(la, lb) and abs(net - 1) >= MIN_CHANGE
+        return Ratio(*where, called, net, basis_a, _detectable(la, lb))
     raw = rb.wall_s / ra.wall_s
     return Ratio(*where, welch(ra.samples, rb.samples) and abs(raw - 1) >= MIN_CHANGE)
+
+
+def _detectable(la: list[float], lb: list[float]) -> float | None:
+    """The smallest change Welch's test at 95 % could call between these per-round logs (at least
+    MIN_CHANGE); None unless both have a spread (2 rounds or more)."""
+    if len(la) < 2 or len(lb) < 2:
+        return None
+    va, vb = statistics.variance(la) / len(la), statistics.variance(lb) / len(lb)
+    if va + vb == 0:
+        return MIN_CHANGE
+    df = (va + vb) ** 2 / (va**2 / (len(la) - 1) + vb**2 / (len(lb) - 1))
+    return max(MIN_CHANGE, math.exp(stats.t.ppf(0.975, df) * math.sqrt(va + vb)) - 1)
+
+
+class Agreement(StrEnum):
+    AGREE = "agree"
+    OVERLAP = "overlap"  # neither contradicts the other; one resolved less
+    CONTRADICT = "contradict"
+    NO_VERDICT = "no verdict"  # one of the runs has none for the job (one round, one model)
+
+
+@dataclass(frozen=True)
+class Related:
+    a: Verdict
+    b: Verdict
+    agreement: Agreement
+    why: str = ""
+
+
+def relate(a: Verdict, b: Verdict) -> Related:
+    """How B's verdict on a job stands to A's (see the module's docstring)."""
+    if not (a.best and b.best) or Standing.MEASURED in {p.standing for p in (*a.places, *b.places)}:
+        return Related(a, b, Agreement.NO_VERDICT)
+    best_a, best_b = {p.model for p in a.best}, {p.model for p in b.best}
+    slow_a, slow_b = {p.model: p for p in a.slower}, {p.model: p for p in b.slower}
+    flips = [f"{m1} and {m2}" for m1 in slow_a.keys() & best_b for m2 in slow_b.keys() & best_a if m1 != m2]
+    if flips:
+        return Related(a, b, Agreement.CONTRADICT, f"decided in opposite orders: {', '.join(flips)}")
+    for one, other, name in ((slow_a, best_b, "B"), (slow_b, best_a, "A")):
+        for m, p in one.items():
+            if other == {m} and p.low is not None and p.low > 1 + a.margin:
+                return Related(
+                    a,
+                    b,
+                    Agreement.CONTRADICT,
+                    f"{m}: the sole best in {name}, {p.ratio:.2f}× slower in the other",
+                )
+    if best_a == best_b and slow_a.keys() == slow_b.keys():
+        return Related(a, b, Agreement.AGREE)
+    return Related(a, b, Agreement.OVERLAP)
 
 
 def machine_line(a: Results, b: Results) -> str:
@@ -142,17 +224,10 @@ def compare(a: Results, b: Results) -> Comparison:
             f"job cells not compared: A ran {' + '.join(filter(None, _job(a))) or 'no --job'}, B "
             f"{' + '.join(filter(None, _job(b))) or 'no --job'}"
         )
-    picks_b = {(p.interpreter, p.case): p for p in recommend(b.df)}
-    for p in recommend(a.df):
-        if (q := picks_b.get((p.interpreter, p.case))) is not None:
-            where = f"{p.interpreter} {p.case}"
-            cmp.picks.append((where, _pick(p), _pick(q), p.best == q.best, p.settled and q.settled))
-    verdicts_b = {v.claim: v.verdict for v in claims.check(b.df)}
-    cmp.verdicts = [(v.claim, v.verdict, verdicts_b.get(v.claim, "")) for v in claims.check(a.df)]
+    theirs = {(v.interpreter, v.workload, v.params): v for v in b.verdicts}
+    for v in a.verdicts:
+        if (w := theirs.get((v.interpreter, v.workload, v.params))) is not None:
+            cmp.jobs.append(relate(v, w))
+    outcomes_b = {c.claim: c.outcome for c in claims.check(b.df)}
+    cmp.claims = [(c.claim, c.outcome, outcomes_b.get(c.claim)) for c in claims.check(a.df)]
     return cmp
-
-
-def _pick(p) -> str:
-    if p.won is None:
-        return p.best  # a run made before rounds: settling is unknown
-    return f"{p.best} ({'settled' if p.settled else 'unsettled'})"

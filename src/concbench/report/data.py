@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,8 @@ import pyperf
 
 from concbench.registry import DEFAULT
 from concbench.results import Row, Status, column_types, read
+from concbench.verdicts import table
+from concbench.verdicts.decide import Verdict
 
 
 @dataclass
@@ -20,6 +23,11 @@ class Results:
     path: Path
     manifest: dict
     df: pd.DataFrame
+
+    @cached_property
+    def verdicts(self) -> list[Verdict]:
+        """Its verdicts.csv, or its cells' verdicts when it has none (a run made before verdicts)."""
+        return table.load(Path(self.path), self.df)
 
 
 def load(path: Path) -> Results:

@@ -13,12 +13,11 @@ import pandas as pd
 
 from concbench import __version__
 from concbench.registry import MODELS, WORKLOADS, Workload
-from concbench.report import charts, claims, code
-from concbench.report.compare import Comparison
+from concbench.report import answer, charts, claims, code
+from concbench.report.compare import Agreement, Comparison
 from concbench.report.data import Results, dims
 from concbench.report.fmt import seconds
 from concbench.report.groups import series
-from concbench.report.recommend import MIN_ROUNDS, SETTLED, recommend
 from concbench.report.terminal import LEFT, columns_for
 from concbench.results import COLUMNS as ROW_COLUMNS
 from concbench.results import TARGETS, Status, imprecise
@@ -30,8 +29,9 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;display:block;ove
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .chart{overflow-x:auto}.chart svg{max-width:100%;height:auto}
-.supported,.contradicted,.not-measured{padding:.3rem;border-radius:4px}
-.supported{background:#d9f2d9}.contradicted{background:#f8d7d7}.not-measured{background:#eee}
+.supported,.contradicted,.inconclusive,.not-measured{padding:.3rem;border-radius:4px}
+.supported{background:#d9f2d9}.contradicted{background:#f8d7d7}.inconclusive{background:#fcefc7}
+.not-measured{background:#eee}
 .ok{color:#176117}.na{color:#8a6d00}.failed{color:#a00;font-weight:bold}
 .impossible{color:#8a1a8a;font-weight:bold}
 .code{display:grid;grid-template-columns:repeat(auto-fill,minmax(26rem,1fr));gap:.8rem}
@@ -228,9 +228,10 @@ def impossible_note(df: pd.DataFrame) -> str:
     n = len(flagged)
     return (
         f'<p><span class="impossible">{n} cell{"s" * (n != 1)} flagged impossible</span> (faster than '
-        "physics allows, so noise or a bug; they keep their timings but are left out of recommendations "
-        f"and claims): {escape(names)}. Give the run more rounds (<code>--budget 10m</code>) on a quieter "
-        'machine; the reasons are under <a href="#not-run">n/a, failed and impossible cells</a>.</p>'
+        "physics allows, so noise or a bug; they keep their timings, stay in their job's verdict and leave "
+        f"it unsettled, and are left out of claims): {escape(names)}. Give the run more rounds "
+        "(<code>--budget 10m</code>) on a quieter machine; the reasons are under "
+        '<a href="#not-run">n/a, failed and impossible cells</a>.</p>'
     )
 
 
@@ -261,53 +262,83 @@ def rounds_table(records: list[dict] | None) -> str:
     )
 
 
-def recommendations(res: Results) -> str:
+def verdicts_section(res: Results) -> str:
+    """Each job's verdict: the models that could be best, the slower ones and by how much, how finely
+    the run could tell, settled or not (verdicts.csv)."""
     rows = [
         (
-            p.interpreter,
-            p.case,
-            Markup(f"<b>{escape(p.best)}</b>"),
-            seconds(p.best_wall_s),
-            p.runner_up,
-            seconds(p.runner_up_wall_s) if p.runner_up_wall_s else "",
-            p.verdict,
-            "" if p.won is None else ("settled" if p.settled else "unsettled"),
+            v.interpreter,
+            v.describe(),
+            Markup(" · ".join(f"<b>{escape(p.label)}</b>" for p in v.best)),
+            ", ".join(f"{p.label} {p.ratio:.2f}×" + _interval(p.low, p.high) for p in v.slower),
+            f"±{v.resolution:.0%}" if v.resolution is not None else "",
+            str(v.rounds),
+            v.state + (f": ~{v.more_rounds} more rounds" if v.more_rounds else ""),
+            v.why,
         )
-        for p in recommend(res.df)
+        for v in sorted(res.verdicts, key=lambda v: (v.workload, v.params, v.interpreter))
     ]
     intro = (
-        "<p>The fastest model (its best variant) for each job on each interpreter, and how far ahead of the "
-        "next model it is. The <i>margin</i> is paired by round: the runner-up's wall time over the best's "
-        "in the same round, summarised as the geometric mean of those ratios with its 95 % confidence "
-        "interval. <i>Within noise</i>: that interval does not lie wholly above 1 (in a run made before "
-        "rounds: pyperf's t-test at 95 % on the two cells' values does not tell them apart), so either is "
-        "a fine choice. A pick is <i>settled</i> when the same model was the fastest in at least "
-        f"{SETTLED * 100:.0f} % of the rounds, over {MIN_ROUNDS} rounds at least; <i>unsettled</i> "
-        "otherwise (another run may name another model); blank when not known (a run made before rounds).</p>"
+        "<p>Per job and interpreter, every variant of every model is compared with the best in the same "
+        "rounds (a round measures every cell, so it is a block), at 95 % for the whole family (Hsu's "
+        "multiple comparisons with the best). <i>Could be best</i>: not shown slower than any other; "
+        "<i>slower</i>: its fastest variant's time over the best's, with its interval; <i>resolution</i>: "
+        "the half-width of the comparisons that decide. <i>Settled</i>: one model could be best, or all that "
+        f"could are shown equal within the margin ({res.verdicts[0].margin if res.verdicts else 0.05:.0%}). "
+        "One round measures no spread: no verdict. docs/verdicts.md has the method.</p>"
     )
     return section(
-        "recommendations",
-        "Recommendations",
+        "verdicts",
+        "Verdicts",
         intro
         + table(
-            ("interpreter", "job", "best", "wall", "runner-up", "wall", "margin", "settled"),
+            (
+                "interpreter",
+                "job",
+                "could be best",
+                "slower",
+                "resolution",
+                "rounds judged",
+                "verdict",
+                "why",
+            ),
             rows,
-            numeric=(3, 5),
+            numeric=(4, 5),
         ),
     )
 
 
+VERDICT_COLUMNS = (
+    "interpreter",
+    "job",
+    "could be best",
+    "slower",
+    "resolution",
+    "rounds judged",
+    "verdict",
+    "why",
+)
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    return f" [{low:.2f}–{high:.2f}]" if low is not None and high is not None else ""
+
+
 def claims_section(res: Results) -> str:
     rows = []
-    for v in claims.check(res.df):
-        evidence = Markup("<br>".join(escape(e) for e in v.evidence) or "<small>none</small>")
-        verdict = f'<div class="{v.verdict.replace(" ", "-")}"><b>{escape(v.verdict)}</b>'
-        rows.append((v.claim, Markup(f"{verdict}<br><small>{escape(v.why)}</small></div>"), evidence))
+    for c in claims.check(res.df):
+        evidence = Markup("<br>".join(escape(e) for e in c.evidence) or "<small>none</small>")
+        outcome = f'<div class="{c.outcome.value.replace(" ", "-")}"><b>{escape(c.outcome)}</b>'
+        rows.append((c.claim, Markup(f"{outcome}<br><small>{escape(c.why)}</small></div>"), evidence))
     intro = (
-        "<p>Each verdict comes from the figures beside it, by the rules in <code>report/claims.py</code>.</p>"
+        "<p>Each outcome comes from the 95 % intervals of the figures beside it, by the rules in "
+        "<code>report/claims.py</code>: supported only when every interval lies wholly on the claim's "
+        "side of its threshold, contradicted when one lies wholly on the other side (at a Bonferroni "
+        "level over the claim's intervals), inconclusive otherwise: one round gives no interval. Counts "
+        "are exact; a figure that never has an interval decides only by a wide margin.</p>"
     )
     return section(
-        "claims", "Claims, checked", intro + table(("claim", "verdict", "evidence from this run"), rows)
+        "claims", "Claims, checked", intro + table(("claim", "outcome", "evidence from this run"), rows)
     )
 
 
@@ -349,7 +380,7 @@ def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
             note="speedup_vs_sync",
         )
     ]
-    if ok.efficiency.notna().any():
+    if ok.efficiency.notna().any() and wl.bound:  # disk's "ideal" is sync: its speedup is shown
         out.append(charts.bars(case, "efficiency", "efficiency: ideal / wall", "share of ideal"))
     if wl.any_server and ok.lat_p50_ms.notna().any():
         out.append(charts.latency(ok, wl.name))
@@ -470,8 +501,6 @@ def comparison_section(cmp: Comparison) -> str:
         for r in cmp.ratios
     ]
     geo = [(by, k, f"{v:.3f}") for by in ("model", "interpreter") for k, v in cmp.geomean(by).items()]
-    n, called = len(cmp.ratios), len(cmp.called)
-    share = f" ({called / n:.0%})" if n else ""
     return section(
         "comparison",
         "Comparison",
@@ -481,8 +510,7 @@ def comparison_section(cmp: Comparison) -> str:
             "(<i>machine</i>); <i>wall</i>: raw wall times (a run made before rounds). "
             f"{cmp.only_a} ok cells only in A, {cmp.only_b} only in B.</p>"
             + (f"<p>{escape(cmp.machine)}.</p>" if cmp.machine else "")
-            + f"<p>Cells called significantly different: {called} of {n}{share}; an A/A comparison (the "
-            "same code twice) should call about 5 %.</p>"
+            + "".join(f"<p>{escape(line)}.</p>" for line in cmp.calls())
             + table(("geometric mean per", "", "B / A"), geo, numeric=(2,))
             + table(
                 ("interpreter", "job", "model", "A", "B", "B / A", "relative to", "significance"),
@@ -495,24 +523,32 @@ def comparison_section(cmp: Comparison) -> str:
 
 
 def agreement(cmp: Comparison) -> str:
-    """Do the two runs recommend the same models and reach the same claim verdicts?"""
+    """Do the two runs reach the same verdicts and the same claim outcomes?"""
     parts = []
-    if cmp.picks:
-        same = sum(a for *_, a, _ in cmp.picks)
-        rows = [(where, pa, pb, _agree(a)) for where, pa, pb, a, _ in cmp.picks]
+    if cmp.jobs:
+        same = sum(j.agreement == Agreement.AGREE for j in cmp.jobs)
+        contra = sum(j.agreement == Agreement.CONTRADICT for j in cmp.jobs)
+        rows = [(answer.line(j.a), answer.line(j.b), _agreement(j.agreement), j.why) for j in cmp.jobs]
         parts.append(
-            f"<h3>Recommendations: {same} of {len(cmp.picks)} name the same best model</h3>"
-            + table(("interpreter and job", "A's pick", "B's pick", ""), rows)
+            f"<h3>Verdicts: {same} of {len(cmp.jobs)} agree, {contra} contradict</h3>"
+            + table(("A's verdict", "B's verdict", "", "why"), rows)
         )
-    if cmp.verdicts:
+    if cmp.claims:
         both = cmp.measured_in_both()
         same = sum(va == vb for _, va, vb in both)
-        rows = [(c, va, vb, _agree(va == vb) if (c, va, vb) in both else "") for c, va, vb in cmp.verdicts]
+        rows = [
+            (c, va, vb or "", _agree(va == vb) if (c, va, vb) in both else "") for c, va, vb in cmp.claims
+        ]
         parts.append(
             f"<h3>Claims: {same} of the {len(both)} measured in both runs agree</h3>"
-            + table(("claim", "A's verdict", "B's verdict", ""), rows)
+            + table(("claim", "A's outcome", "B's outcome", ""), rows)
         )
     return "".join(parts)
+
+
+def _agreement(a: Agreement) -> Markup:
+    css = {Agreement.AGREE: "ok", Agreement.CONTRADICT: "failed"}.get(a, "na")
+    return Markup(f'<span class="{css}">{a}</span>')
 
 
 def _agree(same: bool) -> Markup:
@@ -525,7 +561,7 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
         f'<a href="#{a}">{escape(a)}</a>'
         for a in [
             "overview",
-            "recommendations",
+            "verdicts",
             "claims",
             "heatmap",
             *workloads,
@@ -539,7 +575,7 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
     body = "".join(
         [
             overview(res),
-            recommendations(res),
+            verdicts_section(res),
             claims_section(res),
             section(
                 "heatmap",

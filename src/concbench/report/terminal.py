@@ -104,8 +104,34 @@ def _ci(value: float | None, low: float | None, high: float | None, suffix: str 
     return f"{value:.2f}{suffix} [{low:.2f}–{high:.2f}]"
 
 
+def _spread(r: Row, scale: float = 1.0) -> str:
+    """The interval a figure has, and what it covers: across rounds (95 % CI of the rounds' geometric
+    mean), else within one process (pyperf's stdev of its values); nothing from a single value."""
+    if r.wall_ci_low_s is not None and r.wall_ci_high_s is not None and (r.rounds or 0) > 1:
+        low, high = seconds(r.wall_ci_low_s * scale), seconds(r.wall_ci_high_s * scale)
+        return f" [{low}–{high}] over {r.rounds} rounds"
+    if (r.values or 0) > 1 and r.wall_stdev_s:
+        return f" ± {seconds(r.wall_stdev_s * scale)} within one process"
+    return ""
+
+
 def _wall(r: Row) -> str:
-    return "" if r.wall_s is None else f"{seconds(r.wall_s)} ± {seconds(r.wall_stdev_s or 0.0)}"
+    return "" if r.wall_s is None else seconds(r.wall_s) + _spread(r)
+
+
+def _per_unit(r: Row) -> str:
+    """A price per unit, with the interval it has."""
+    if r.us_per_unit is None or not r.wall_s:
+        return ""
+    return seconds(r.us_per_unit / 1e6) + _spread(r, r.us_per_unit / 1e6 / r.wall_s)
+
+
+def _p99(r: Row) -> str:
+    """The latency p99; with fewer than 100 requests a call, that is its slowest one: say so."""
+    if r.lat_p99_ms is None:
+        return ""
+    requests = json.loads(r.params).get("requests", 100)
+    return f"{r.lat_p99_ms:.1f}" + (f" (max of {requests})" if requests < 100 else "")
 
 
 def _status(r: Row) -> str:
@@ -124,7 +150,7 @@ COLUMNS: list[Column] = [  # header, cell text, for which workloads
         lambda r: _ci(r.speedup_vs_sync, r.speedup_ci_low, r.speedup_ci_high, "×"),
         lambda wl: wl.units is None,
     ),
-    ("efficiency", lambda r: _fmt(r.efficiency, ".0%"), lambda wl: wl.units is None),
+    ("efficiency", lambda r: _fmt(r.efficiency, ".0%"), lambda wl: bool(wl.bound)),  # of a physical ideal
     ("vs machine", lambda r: _fmt(r.machine_efficiency, ".0%"), lambda wl: wl.bound == "cpu"),
     ("CPU (s)", lambda r: _fmt(r.cpu_s, ".3f"), ALWAYS),
     ("RSS (MB)", lambda r: _fmt(r.max_rss_mb, ".0f"), ALWAYS),
@@ -134,16 +160,12 @@ COLUMNS: list[Column] = [  # header, cell text, for which workloads
         lambda wl: any(v.client or v.about for vs in wl.variants.values() for v in vs),
     ),
     ("in flight", lambda r: "" if r.max_inflight is None else str(r.max_inflight), lambda wl: wl.server),
-    ("p99 (ms)", lambda r: _fmt(r.lat_p99_ms, ".1f"), lambda wl: wl.any_server),
+    ("p99 (ms)", _p99, lambda wl: wl.any_server),
     ("CPU/req (ms)", lambda r: _fmt(r.cpu_ms_per_request, ".3f"), lambda wl: wl.any_server),
     ("lag p99 (ms)", lambda r: _fmt(r.loop_lag_p99_ms, ".1f"), lambda wl: wl.heartbeat),
     ("MB/s", lambda r: _fmt(r.mb_per_s, ".0f"), lambda wl: wl.bytes_moved is not None),
     ("fio MB/s", lambda r: _fmt(r.fio_mb_s, ".0f"), lambda wl: wl.bytes_moved is not None),
-    (
-        "per unit",
-        lambda r: "" if r.us_per_unit is None else seconds(r.us_per_unit / 1e6),
-        lambda wl: wl.units,
-    ),
+    ("per unit", _per_unit, lambda wl: wl.units),
     ("KiB/live unit", lambda r: _fmt(r.mem_kb_per_unit, ".1f"), lambda wl: wl.units is not None),
     ("status", _status, ALWAYS),
 ]
@@ -189,14 +211,14 @@ def findings(rows: list[Row], target: float) -> list[str]:
     if flagged:
         lines.append(
             f"[bold magenta]{len(flagged)} cells are impossible[/] (faster than physics allows, so noise "
-            f"or a bug; left out of recommendations and claims): {_names(flagged)}. Give the run more rounds "
-            "(--budget 10m) on a quieter machine."
+            f"or a bug; left out of claims; their job's verdict stays unsettled): {_names(flagged)}. Give "
+            "the run more rounds (--budget 10m) on a quieter machine."
         )
     short = [r for r in rows if imprecise(r.status, r.workload, r.ci_halfwidth, target)]
     if short:
         lines.append(
             f"[yellow]{len(short)} cells did not reach the ±{target:.0%} target[/] (the budget ran out "
-            f"first; their CIs are wider, see the speedup column): {_names(short)}"
+            "first; their intervals are wider: see --tables or the report)"
         )
     return lines
 
@@ -235,25 +257,27 @@ def comparison_table(cmp: Comparison) -> Table:
 
 
 def agreement_lines(cmp: Comparison) -> list[str]:
-    """Whether two runs agree: the machine, the cells called different, each recommendation, each claim."""
-    n, called = len(cmp.ratios), len(cmp.called)
-    lines = [
-        cmp.machine,
-        f"cells called significantly different: {called} of {n} ({called / n:.0%}); an A/A comparison "
-        "(the same code twice) should call about 5 %",
-    ]
-    agree = sum(a for *_, a, _ in cmp.picks)
-    settled = [a for *_, a, both in cmp.picks if both]
+    """Whether two runs agree: the machine, the cells called different where the runs could tell,
+    each job's verdicts side by side, each claim."""
+    from concbench.report.answer import line
+    from concbench.report.compare import Agreement
+
+    lines = [cmp.machine, *cmp.calls()]
+    counts = {g: sum(j.agreement == g for j in cmp.jobs) for g in Agreement}
     lines.append(
-        f"recommendations: {agree} of {len(cmp.picks)} name the same best model; settled in both runs: "
-        f"{len(settled)}, of which {sum(settled)} agree"
+        "verdicts: " + ", ".join(f"{k} {g}" for g, k in counts.items() if k) + f" (of {len(cmp.jobs)} jobs)"
     )
-    for where, pa, pb, a, _ in cmp.picks:
-        lines.append(f"  {'agree   ' if a else 'DISAGREE'} {where}: A {pa}, B {pb}")
+    for j in cmp.jobs:
+        lines.append(
+            f"  {j.agreement.upper() if j.agreement == Agreement.CONTRADICT else j.agreement}"
+            + (f" ({j.why})" if j.why else "")
+        )
+        lines.append(f"    A: {line(j.a)}")
+        lines.append(f"    B: {line(j.b)}")
     both = cmp.measured_in_both()
     same = sum(va == vb for _, va, vb in both)
     lines.append(f"claims: {same} of the {len(both)} measured in both runs agree")
-    for claim, va, vb in cmp.verdicts:
+    for claim, va, vb in cmp.claims:
         mark = "        " if (claim, va, vb) not in both else "agree   " if va == vb else "DISAGREE"
-        lines.append(f"  {mark} {claim}: A {va}, B {vb}")
+        lines.append(f"  {mark} {claim}: A {va}, B {vb or 'not checked'}")
     return lines

@@ -21,7 +21,6 @@ from concbench.stats import paired
 from concbench.worker.verify import inflight_note
 from concbench.workloads import Kind
 
-SLACK = 0.10  # a point estimate this far beyond the ideal is impossible even when its CI reaches back
 OVERHEAD_FACTOR = 10  # a cell within 10× of the harness's own cost measures the harness
 BUSY = 0.9  # a server (or the machine) using this share of its cores has none to spare
 
@@ -224,19 +223,17 @@ def _machine_bound(row: Row, ctx: Context) -> str:
 
 def _impossible(row: Row, wall: paired.Estimate, ctx: Context) -> str:
     """Why the cell is beyond what physics allows, or "": faster than its ideal (on CPU work, more
-    than the cores × sync; on HTTP, under ceil(N/C)·L) with the whole CI beyond it, or by more than
-    SLACK at the point estimate; or faster than the harness's own cost of a call."""
+    than the cores × sync; on HTTP, under ceil(N/C)·L) with the whole interval beyond it (so from 2
+    rounds on: a point estimate alone is never judged impossible); or faster than the harness's own
+    cost of a call, again by the whole interval."""
     wl = WORKLOADS[row.workload]
-    eff = row.efficiency
-    if wl.bound and eff is not None and row.model != "sync":
-        low = row.efficiency_ci_low
-        if (low is not None and low > 1) or eff > 1 + SLACK:
-            what = "the cores × sync" if wl.bound == "cpu" else "the server's latency allows"
-            ci = f" (CI {low:.2f}–{row.efficiency_ci_high:.2f})" if low is not None else ""
-            return (
-                f"efficiency {eff:.2f}{ci}, faster than {what}; noise or a bug: "
-                "run more rounds (--budget) on a quieter machine"
-            )
+    low = row.efficiency_ci_low
+    if wl.bound and low is not None and low > 1 and row.model != "sync":
+        what = "the cores × sync" if wl.bound == "cpu" else "the server's latency allows"
+        return (
+            f"efficiency {row.efficiency:.2f} (CI {low:.2f}–{row.efficiency_ci_high:.2f}), faster than "
+            f"{what}; noise or a bug: run more rounds (--budget) on a quieter machine"
+        )
     if ctx.floor_s and not _yardstick(row) and wall.below(ctx.floor_s):
         return f"faster than its model's own fixed cost of a call ({ctx.floor_s * 1e6:.2f} µs)"
     return ""

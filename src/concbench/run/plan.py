@@ -23,6 +23,7 @@ class Plan:
     timeout_s: float  # per worker process (one cell, one round)
     budget_s: float = rounds.BUDGETS["quick"]
     seed: int = 0
+    margin: float = 0.05  # models within this of each other are tied (verdicts.decide.MARGIN)
     target: Target | None = None  # a running server (--target); else concbench starts its own
     server_procs: int = 1
     scratch: Path | None = None  # where disk cells write (default: the system's temporary directory)

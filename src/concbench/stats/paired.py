@@ -88,3 +88,57 @@ def welch(a: Sequence[float], b: Sequence[float]) -> bool:
         return diff != 0
     dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
     return abs(diff) / math.sqrt(va + vb) >= tdist95conf_level(max(1, round(dof)))
+
+
+@dataclass(frozen=True)
+class LogT:
+    """A positive figure whose logarithm has mean `log`, standard error `se` and Student's t law with
+    `dof` degrees of freedom: its interval at any confidence (a Bonferroni level is above 95 %)."""
+
+    log: float
+    se: float
+    dof: float
+
+    @property
+    def value(self) -> float:
+        return math.exp(self.log)
+
+    def interval(self, confidence: float = 0.95) -> tuple[float, float]:
+        from scipy.stats import t  # the report's dependency, not the runner's (judge.py imports this module)
+
+        half = float(t.ppf((1 + confidence) / 2, self.dof)) * self.se
+        return math.exp(self.log - half), math.exp(self.log + half)
+
+    def scaled(self, k: float) -> LogT:
+        """The same law of k × the figure (k > 0)."""
+        return LogT(self.log + math.log(k), self.se, self.dof)
+
+
+def ratio_law(num: Rounds, den: Rounds) -> LogT | None:
+    """num / den paired by round, as `ratio` takes it; None with fewer than 2 common rounds."""
+    common = sorted(set(num) & set(den))
+    logs = [math.log(num[r] / den[r]) for r in common if num[r] > 0 and den[r] > 0]
+    if len(logs) < 2:
+        return None
+    return LogT(statistics.fmean(logs), statistics.stdev(logs) / math.sqrt(len(logs)), len(logs) - 1)
+
+
+def welch_law(a: Sequence[float], b: Sequence[float]) -> LogT | None:
+    """The ratio of the geometric means of `a` and `b` (two cells' values, not paired), with Welch's
+    t law on their logarithms; None with fewer than 2 positive values each."""
+    la, lb = [math.log(x) for x in a if x > 0], [math.log(x) for x in b if x > 0]
+    if len(la) < 2 or len(lb) < 2:
+        return None
+    va, vb = statistics.variance(la) / len(la), statistics.variance(lb) / len(lb)
+    mean = statistics.fmean(la) - statistics.fmean(lb)
+    if va + vb == 0:  # every value the same: an interval of no width
+        return LogT(mean, 0.0, len(la) + len(lb) - 2)
+    dof = (va + vb) ** 2 / (va**2 / (len(la) - 1) + vb**2 / (len(lb) - 1))
+    return LogT(mean, math.sqrt(va + vb), dof)
+
+
+def estimate_law(e: Estimate) -> LogT | None:
+    """The t law behind an Estimate's 95 % interval over its n rounds; None without an interval."""
+    if e.low is None or e.high is None or e.n < 2:
+        return None
+    return LogT(math.log(e.value), math.log(e.high / e.low) / 2 / tdist95conf_level(e.n - 1), e.n - 1)

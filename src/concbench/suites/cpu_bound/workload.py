@@ -67,6 +67,7 @@ WORKLOAD = Workload(
     full=FULL,
     variants={**every_model(), "asyncio": (Variant("naive"), Variant("offloaded"))},
     ideal_s=ideal_s,
+    describe=lambda p: f"CPU work: {p['tasks']} tasks of ~{p['span'] / 250:.0f} ms",
     tiny={"tasks": 3, "span": 300, "workers": 2},
     heartbeat=True,
     bound="cpu",

@@ -124,6 +124,9 @@ WORKLOAD = Workload(
         "gevent": (Variant(about="gevent.threadpool"),),
     },
     ideal_s=ideal_s,
+    describe=lambda p: (
+        f"Files: {p['files']} of {p['size'] // 1024} KiB" + (", fsync each" if p.get("fsync") else "")
+    ),
     tiny={"files": 5, "size": 3000, "fsync": 1, "workers": 2},
     scratch=True,
     bytes_moved=bytes_moved,

@@ -157,6 +157,10 @@ WORKLOAD = Workload(
         "multiprocessing": _AIOHTTP_OR_HTTPX,
     },
     ideal_s=ideal_s,
+    describe=lambda p: (
+        f"HTTP: {p['requests']} requests, {p['concurrency']} at once, {p['latency_ms']} ms each"
+        + (", slow outliers" if p.get("faults") else "")
+    ),
     tiny={"requests": 8, "concurrency": 4, "latency_ms": 30, "size": 100, "workers": 2},
     bound="latency",
     server=True,

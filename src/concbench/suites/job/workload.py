@@ -191,5 +191,6 @@ WORKLOAD = Workload(
         ),
     },
     ideal_s=ideal_s,
+    describe=lambda p: f"your function: {p['items']} items",
     by_default=False,
 )

@@ -217,6 +217,10 @@ WORKLOAD = Workload(
         ),
     },
     ideal_s=ideal_s,
+    describe=lambda p: (
+        f"HTTP + CPU: {p['requests']} requests, {p['concurrency']} at once, {p['latency_ms']} ms each, "
+        "CPU work on each" + (", slow outliers" if p.get("faults") else "")
+    ),
     tiny={"requests": 8, "concurrency": 4, "latency_ms": 30, "span": 50, "workers": 2},
     bound="latency",
     server=True,

@@ -216,6 +216,9 @@ WORKLOAD = Workload(
         "multiprocessing": (Variant(about="a Popen window per process"),),
     },
     ideal_s=ideal_s,
+    describe=lambda p: (
+        f"Programs: {p['children']} children of {p['child_ms']} ms, {p['concurrency']} at once"
+    ),
     tiny={"children": 6, "concurrency": 4, "child_ms": 10, "workers": 2},
     metrics=(
         Metric("start_ms", "start (ms)"),
