@@ -309,8 +309,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     found = decide.verdicts(load_results(plan.out).df, plan.margin)
     console.print(f"results: {plan.out} (verdicts: {table.write(plan.out, found).name})")
     for v in sorted(found, key=lambda v: (v.workload, v.params, v.interpreter)):
-        console.print(answer.line(v), highlight=False)
-    console.print(answer.undecided(found), highlight=False)
+        console.print(answer.line(v), highlight=False, soft_wrap=True)  # one line, for grep and copy
+    console.print(answer.undecided(found), highlight=False, soft_wrap=True)
     return 1 if any(r.status == Status.FAILED for r in rows) else 0
 
 

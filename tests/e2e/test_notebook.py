@@ -26,3 +26,5 @@ def test_notebook_executes_on_the_reference_results(monkeypatch):
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 4, "every chart cell draws a chart"
+    text = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
+    assert "could be best" in text and "CPU work:" in text, "the verdicts, per job in words"

@@ -36,7 +36,7 @@ def test_report_is_self_contained(report):
 def test_report_has_every_section_with_evidence(report):
     for anchor in (
         "overview",
-        "recommendations",
+        "verdicts",
         "claims",
         "heatmap",
         "cpu_bound",
@@ -50,7 +50,7 @@ def test_report_has_every_section_with_evidence(report):
     assert "multiprocessing" in report and "ProcessPoolExecutor" in report  # code side by side
     assert "pyperf" in report and "lines of code" in report
     assert "cells short of the ±5 % target" in report and "yardstick loop (ms)" in report  # rounds
-    assert "speedup [95% CI]" in report and "<th>rounds</th>" in report and "<th>settled</th>" in report
+    assert "speedup [95% CI]" in report and "<th>rounds</th>" in report and "<th>resolution</th>" in report
 
 
 def test_compare_a_run_with_itself(quick_run, cli, tmp_path):
@@ -116,7 +116,7 @@ def test_report_renders_in_a_browser(report_file, tmp_path):
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert not errors, errors
         assert len(driver.find_elements(By.CSS_SELECTOR, ".chart svg")) >= 4
-        assert "Recommendations" in driver.find_element(By.TAG_NAME, "body").text
+        assert "Verdicts" in driver.find_element(By.TAG_NAME, "body").text
         chart = driver.find_element(By.CSS_SELECTOR, "#cpu_bound .chart svg")
         assert chart.size["width"] > 300 and chart.size["height"] > 150, "charts must be drawn, not collapsed"
         shot = Path(os.environ.get("CONCBENCH_SCREENSHOT", tmp_path / "report.png"))

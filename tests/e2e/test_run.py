@@ -16,6 +16,7 @@ from concbench.run.judge import Context, Evidence, judge
 from concbench.run.launch import run_round
 from concbench.run.plan import Plan
 from concbench.run.rounds import MAX_VALUES
+from concbench.verdicts import table
 
 CONTRACT = (
     "interpreter python_version gil_disabled_build gil_enabled_runtime workload model variant params status "
@@ -102,9 +103,13 @@ def test_manifest_and_raw_files(quick_run, rows, facts):
     assert not list(out.rglob(".*.tmp")), "no temporary files left behind"
 
 
-def test_run_prints_summary_and_writes_charts(quick_run, cli, tmp_path):
+def test_run_ends_on_its_verdicts_and_writes_charts(quick_run, cli, tmp_path):
     out, proc = quick_run
-    assert "speedup" in proc.stdout and "multiprocessing" in proc.stdout
+    last = proc.stdout.strip().splitlines()
+    assert last[-1].startswith("verdicts: ") and "of 1 jobs settled" in last[-1]
+    (v,) = table.read(out / table.FILE)
+    assert v.workload == "cpu_bound" and last[-2].startswith(f"{v.describe()} on {v.interpreter}: ")
+    assert "speedup [95% CI]" not in proc.stdout, "the cell tables only with --tables"
     for ext in ("svg", "png"):
         assert (out / f"chart-cpu_bound.{ext}").stat().st_size > 1000
     copy = tmp_path / "copy"

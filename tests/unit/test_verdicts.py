@@ -3,6 +3,7 @@ the real analysis (stats.blocks, stats.mcb, verdicts.decide), verdicts.csv and c
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -139,7 +140,7 @@ def test_pooling_over_cells_narrows_the_interval_of_a_pair():
     )
     pooled = fam.pair("threads", "freethreading")
     own = paired.ratio(*(df.set_index("label").rounds_values[x] for x in ("threads", "freethreading")))
-    assert pooled.diff.df == (5 - 1) * (4 - 1) and own.n - 1 == 3
+    assert pooled.diff.df > own.n - 1 == 3, "up to (5 − 1)(4 − 1) = 12 degrees of freedom"
     assert pooled.high / pooled.low < own.high / own.low, (
         "12 degrees of freedom beat 3, even with 5 cells' multiplicity"
     )
@@ -150,7 +151,8 @@ def test_moderation_keeps_a_noisy_cells_own_spread():
     df = job(truth, rounds=10, sd=0.05, multiprocessing=0.2)
     fit = blocks.fit({(r.label, k): math.log(v) for r in df.itertuples() for k, v in r.rounds_values.items()})
     assert math.isfinite(fit.prior_df), "the cells' variances scatter more than sampling explains"
-    assert set(fit.var[c] for c in fit.cells if c != "multiprocessing") == {fit.mse}, "none below the pool"
+    quiet = [fit.var[c] for c in fit.cells if c != "multiprocessing"]
+    assert fit.mse <= min(quiet) and max(quiet) < 1.5 * fit.mse, "none below the pool"
     assert fit.var["multiprocessing"] > 3 * fit.mse, "the noisy cell is not given the quiet ones' spread"
 
 
@@ -206,3 +208,17 @@ def test_compare_relates_verdicts_agree_overlap_contradict():
     assert relate(a, flipped).agreement == Agreement.CONTRADICT
     assert relate(a, unsure).agreement == Agreement.OVERLAP
     assert relate(a, verdict(job({"sync": 2.0, "asyncio": 1.0}, rounds=1))).agreement == Agreement.NO_VERDICT
+    tied = verdict(job({"sync": 2.0, "asyncio": 1.0, "threads": 1.0}, rounds=40, sd=0.02))
+    apart = verdict(job({"sync": 2.0, "asyncio": 1.0, "threads": 1.2}, rounds=40, sd=0.02))
+    assert "threads" in next(p for p in tied.places if p.model == "asyncio").tied_with
+    r = relate(tied, apart)
+    assert r.agreement == Agreement.CONTRADICT and "tied in A, apart by more than ±5% in B" in r.why
+
+
+def test_two_runs_of_equal_models_rarely_contradict():
+    """sync and threads equal, both 7 % slower than trio: "slower" is pair by pair, so two runs that
+    put different models outside the set do not contradict each other."""
+    truth = {"sync": 1.07, "threads": 1.07, "trio": 1.0}
+    runs = [verdict(job(truth, rounds=5, seed=s)) for s in range(40)]
+    contradictions = sum(relate(a, b).agreement == Agreement.CONTRADICT for a, b in itertools.pairwise(runs))
+    assert contradictions <= 1

@@ -6,13 +6,14 @@ baseline by its time relative to sync in its own run (paired by round), any othe
 spawn's prices) by its time relative to the yardstick of its round. A cell is called faster or slower
 when Welch's t-test at 95 % on the per-round figures says so and the change is at least MIN_CHANGE;
 only a cell with 2 rounds or more in both runs can be called (it has a spread to judge by), and the
-smallest change the test could detect is kept beside it. Runs made before rounds are compared on raw
+smallest change the test could call is kept beside it. Runs made before rounds are compared on raw
 wall times (pyperf's t-test on the values).
 
-Then each job's verdict in A is related to B's (`relate`): they agree (the same models could be best,
-the same are slower), overlap (one run resolved less than the other), or contradict (two models decided
-in opposite orders, or a model decided slower by more than the margin in one run and the sole best in
-the other). Verdicts judge models, so asyncio on uvloop is asyncio. Every claim's outcome is compared too.
+Then each job's verdict in A is related to B's (`relate`), pair of models by pair: they contradict
+when a pair is decided in opposite orders (each shown slower than the other, one in each run), or is
+shown tied within the margin in one run and apart by more than the margin in the other; else they
+agree (the same models could be best, the same are slower) or overlap (one run resolved less).
+Verdicts judge models, so asyncio on uvloop is asyncio. Every claim's outcome is compared too.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from concbench.report import claims
 from concbench.report.data import Results, yardsticks
 from concbench.report.groups import baseline, ok
 from concbench.stats.paired import welch
-from concbench.verdicts.decide import Standing, Verdict
+from concbench.verdicts.decide import Place, Standing, Verdict
 from concbench.workloads import Kind
 
 KEY = ["interpreter", "workload", "label", "params"]
@@ -90,8 +91,8 @@ class Comparison:
             smallest = statistics.median(r.detectable for r in powered)  # type: ignore[type-var]
             lines.append(
                 f"cells called different: {called} of the {len(powered)} with 2 rounds or more in both runs "
-                f"({called / len(powered):.0%}; the smallest change they could detect: median "
-                f"±{smallest:.0%}); an A/A comparison (the same code twice) should call about 5 %"
+                f"({called / len(powered):.0%}; the smallest change they could call: median "
+                f"±{smallest:.0%}); an A/A comparison (the same code twice) should call at most about 5 %"
             )
         if len(powered) < n:
             lines.append(
@@ -148,8 +149,9 @@ def _ratio(a: Results, b: Results, ra: pd.Series, rb: pd.Series) -> Ratio:
 
 
 def _detectable(la: list[float], lb: list[float]) -> float | None:
-    """The smallest change Welch's test at 95 % could call between these per-round logs (at least
-    MIN_CHANGE); None unless both have a spread (2 rounds or more)."""
+    """The smallest change Welch's test at 95 % could call between these per-round logs (its critical
+    difference, at least MIN_CHANGE: a true change of that size is called about half the time); None
+    unless both have a spread (2 rounds or more)."""
     if len(la) < 2 or len(lb) < 2:
         return None
     va, vb = statistics.variance(la) / len(la), statistics.variance(lb) / len(lb)
@@ -175,26 +177,39 @@ class Related:
 
 
 def relate(a: Verdict, b: Verdict) -> Related:
-    """How B's verdict on a job stands to A's (see the module's docstring)."""
+    """How B's verdict on a job stands to A's, pair of models by pair (see the module's docstring)."""
     if not (a.best and b.best) or Standing.MEASURED in {p.standing for p in (*a.places, *b.places)}:
         return Related(a, b, Agreement.NO_VERDICT)
-    best_a, best_b = {p.model for p in a.best}, {p.model for p in b.best}
-    slow_a, slow_b = {p.model: p for p in a.slower}, {p.model: p for p in b.slower}
-    flips = [f"{m1} and {m2}" for m1 in slow_a.keys() & best_b for m2 in slow_b.keys() & best_a if m1 != m2]
-    if flips:
-        return Related(a, b, Agreement.CONTRADICT, f"decided in opposite orders: {', '.join(flips)}")
-    for one, other, name in ((slow_a, best_b, "B"), (slow_b, best_a, "A")):
-        for m, p in one.items():
-            if other == {m} and p.low is not None and p.low > 1 + a.margin:
-                return Related(
-                    a,
-                    b,
-                    Agreement.CONTRADICT,
-                    f"{m}: the sole best in {name}, {p.ratio:.2f}× slower in the other",
-                )
-    if best_a == best_b and slow_a.keys() == slow_b.keys():
+    pa, pb = ({p.model: p for p in v.places} for v in (a, b))
+    flips, apart = [], []
+    for m, p in pa.items():
+        if (q := pb.get(m)) is None:
+            continue
+        flips += [
+            f"{m} slower than {o} in A, {o} slower than {m} in B"
+            for o in p.slower_than
+            if m in _of(pb, o).slower_than
+        ]
+        apart += [
+            f"{m} and {o} tied in A, apart by more than ±{a.margin:.0%} in B"
+            for o in p.tied_with
+            if o > m and (o in q.beyond_margin or m in _of(pb, o).beyond_margin)
+        ]
+        apart += [
+            f"{m} and {o} tied in B, apart by more than ±{b.margin:.0%} in A"
+            for o in q.tied_with
+            if o > m and (o in p.beyond_margin or m in _of(pa, o).beyond_margin)
+        ]
+    if flips or apart:
+        return Related(a, b, Agreement.CONTRADICT, "; ".join(dict.fromkeys(flips + apart)))
+    same = [{p.model for p in v.best} for v in (a, b)], [{p.model for p in v.slower} for v in (a, b)]
+    if all(x == y for x, y in same):
         return Related(a, b, Agreement.AGREE)
     return Related(a, b, Agreement.OVERLAP)
+
+
+def _of(places: dict[str, Place], model: str) -> Place:
+    return places.get(model) or Place(model, "", Standing.NOT_TIMED)
 
 
 def machine_line(a: Results, b: Results) -> str:

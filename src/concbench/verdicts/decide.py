@@ -57,6 +57,9 @@ class Place:
     low: float | None = None  # the simultaneous 95 % interval of that ratio
     high: float | None = None
     reason: str = ""  # why it was not timed, or why it is flagged
+    slower_than: tuple[str, ...] = ()  # the models it is shown slower than (fastest variant against fastest)
+    beyond_margin: tuple[str, ...] = ()  # of those, the ones it is slower than by more than the margin
+    tied_with: tuple[str, ...] = ()  # the models it is shown equal to, within the margin
 
     @property
     def label(self) -> str:
@@ -172,13 +175,17 @@ def _judge(
     in_set = _fastest_per_model([c for c in order if c in contenders], model_of)
     models_in = {model_of[c][0] for c in in_set}
     out = [c for c in _fastest_per_model(order, model_of) if model_of[c][0] not in models_in]
+    reps = [*in_set, *out]  # one cell per model: its fastest
     places = []
-    for cell, standing in [*((c, Standing.BEST) for c in in_set), *((c, Standing.SLOWER) for c in out)]:
+    for cell in reps:
         pair = family.pair(cell, best_cell) if cell != best_cell else None
         interval = (pair.ratio, pair.low, pair.high) if pair else (1.0, None, None)
         if cell != best_cell and pair is None:
             interval = (None, None, None)
-        places.append(Place(*model_of[cell], standing, *interval))
+        standing = Standing.BEST if cell in in_set else Standing.SLOWER
+        places.append(
+            Place(*model_of[cell], standing, *interval, **_relations(family, cell, reps, model_of, margin))
+        )
     deciding = [family.pair(c, best_cell) for c in [*in_set, *out[:1]] if c != best_cell]
     halves = [p.high / p.ratio - 1 for p in deciding if p is not None]
     untied = [
@@ -206,6 +213,18 @@ def _judge(
         why,
         flagged,
     )
+
+
+def _relations(
+    family: mcb.Family, cell: str, reps: list[str], model_of: dict[str, tuple[str, str]], margin: float
+) -> dict[str, tuple[str, ...]]:
+    """How `cell`'s model stands to each other model, pair by pair: what `compare` holds two runs to."""
+    pairs = [(model_of[o][0], p) for o in reps if o != cell and (p := family.pair(cell, o)) is not None]
+    return {
+        "slower_than": tuple(m for m, p in pairs if p.slower),
+        "beyond_margin": tuple(m for m, p in pairs if p.low > 1 + margin),
+        "tied_with": tuple(m for m, p in pairs if p.within(margin)),
+    }
 
 
 def _label(mv: tuple[str, str]) -> str:

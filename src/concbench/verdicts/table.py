@@ -13,7 +13,8 @@ from concbench.verdicts.decide import MARGIN, Place, Standing, State, Verdict, v
 FILE = "verdicts.csv"
 JOB = ["interpreter", "workload", "params", "state", "rounds", "resolution", "margin", "more_rounds", "why"]
 PLACE = ["model", "variant", "standing", "ratio", "low", "high", "reason"]
-COLUMNS = [*JOB[:3], "job", *JOB[3:], *PLACE]
+RELATIONS = ["slower_than", "beyond_margin", "tied_with"]  # models, space-separated
+COLUMNS = [*JOB[:3], "job", *JOB[3:], *PLACE, *RELATIONS]
 
 
 def frame(found: list[Verdict]) -> pd.DataFrame:
@@ -21,7 +22,10 @@ def frame(found: list[Verdict]) -> pd.DataFrame:
     records = []
     for v in found:
         job = {k: getattr(v, k) for k in JOB} | {"job": v.describe()}
-        records += [job | {k: getattr(p, k) for k in PLACE} for p in v.places] or [job]
+        records += [
+            job | {k: getattr(p, k) for k in PLACE} | {k: " ".join(getattr(p, k)) for k in RELATIONS}
+            for p in v.places
+        ] or [job]
     return pd.DataFrame(records, columns=COLUMNS)
 
 
@@ -38,7 +42,14 @@ def read(path: Path) -> list[Verdict]:
     for _, rows in df.groupby(["interpreter", "workload", "params"], sort=False):
         first = rows.iloc[0]
         places = tuple(
-            Place(r.model, r.variant, Standing(r.standing), *map(_num, (r.ratio, r.low, r.high)), r.reason)
+            Place(
+                r.model,
+                r.variant,
+                Standing(r.standing),
+                *map(_num, (r.ratio, r.low, r.high)),
+                r.reason,
+                *(tuple(getattr(r, k).split()) for k in RELATIONS),
+            )
             for r in rows.itertuples()
             if r.model
         )
