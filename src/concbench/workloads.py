@@ -30,7 +30,7 @@ MODEL_NAMES = (  # the registry's models, in its order (their requirements are i
 class Kind(StrEnum):
     """What a workload's cells are for, which decides how they are judged and shown."""
 
-    COMPARISON = "comparison"  # models compared on wall time against sync, and recommended
+    COMPARISON = "comparison"  # models compared on wall time, sync included: a verdict per job
     PRICE = "price"  # a cost per unit (spawn, pingpong, shared_state): no speedup, no pick
     BEHAVIOUR = "behaviour"  # what a model does (failure): its metrics; its wall is no speed to compare
     YARDSTICK = "yardstick"  # null: each model's fixed cost per call, which other cells are judged against

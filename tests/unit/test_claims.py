@@ -124,10 +124,18 @@ def _spawn(interp_us: float, rounds: tuple) -> list[dict]:
     ]
 
 
+def _kib(kib: float, rounds: tuple = STEADY) -> dict:
+    """Memory per live unit, one figure per round."""
+    return {
+        "mem_kb_per_unit": kib,
+        "rounds_figures": {"mem_kb_per_unit": {r: kib * f for r, f in enumerate(rounds, 1)}},
+    }
+
+
 def _lighter(task_us: float, rounds: tuple) -> list[dict]:
     return [
-        _price("spawn", "threads", 60.0, mem_kb_per_unit=20.0),
-        _price("spawn", "asyncio", task_us, mem_kb_per_unit=1.0, rounds=rounds),
+        _price("spawn", "threads", 60.0, **_kib(20.0)),
+        _price("spawn", "asyncio", task_us, **_kib(1.0, JITTER), rounds=rounds),
     ]
 
 
@@ -272,19 +280,34 @@ def test_aiofiles_is_held_against_the_best_thread_pool():
     )
 
 
+def lag(ms: float, rounds: tuple) -> dict:
+    """A cell's loop lag p99, one figure per round (each `ms` × its factor)."""
+    return {
+        "loop_lag_p99_ms": ms,
+        "rounds_figures": {"loop_lag_p99_ms": {r: ms * f for r, f in enumerate(rounds, 1)}},
+    }
+
+
 @pytest.mark.parametrize(
-    ("naive", "offloaded", "expected"), [(300, 50, SUP), (20, 50, CON), (100, 50, INC), (55, 50, INC)]
+    ("naive", "offloaded", "rounds", "expected"),
+    [
+        (300, 50, JITTER, SUP),
+        (40, 50, JITTER, CON),
+        (62.5, 50, JITTER, INC),
+        (80, 50, WIDE, INC),
+        (300, 50, ONE, INC),
+    ],
 )
-def test_blocking_the_loop_has_no_interval_and_decides_only_beyond_a_factor_2(naive, offloaded, expected):
+def test_blocking_the_loop_pairs_lag_by_round(naive, offloaded, rounds, expected):
     v = claims.blocking_the_loop(
         frame(
-            cell("mixed", "asyncio/naive", loop_lag_p99_ms=naive),
-            cell("mixed", "asyncio/offloaded", loop_lag_p99_ms=offloaded),
+            cell("mixed", "asyncio/naive", **lag(naive, rounds)),
+            cell("mixed", "asyncio/offloaded", **lag(offloaded, STEADY)),
         )
     )
     assert v.outcome is expected and f"{naive:.1f} ms naive" in v.evidence[0]
-    if expected is INC:
-        assert "within ×2 of ×1.25" in v.why and "--budget" not in v.why  # rounds would not help
+    if len(rounds) == 1:
+        assert "no interval" in v.evidence[0], "one figure a cell decides nothing"
 
 
 def test_async_single_request_needs_concurrency_one_and_the_same_client():
@@ -317,10 +340,12 @@ def test_subinterpreters_name_the_start_method_they_are_held_against():
     assert outcome(claims.subinterpreters_in_between, *_spawn(5000.0, JITTER)[2:]) is NOT  # no cpu_bound
 
 
-@pytest.mark.parametrize(("task_kib", "expected"), [(1.0, SUP), (15.0, INC), (45.0, CON)])
-def test_coroutines_memory_has_no_interval_and_decides_beyond_a_factor_2(task_kib, expected):
+@pytest.mark.parametrize(
+    ("task_kib", "rounds", "expected"), [(1.0, JITTER, SUP), (1.0, ONE, INC), (45.0, JITTER, CON)]
+)
+def test_coroutines_memory_is_paired_by_round(task_kib, rounds, expected):
     thread, task = _lighter(30.0, JITTER)
-    assert outcome(claims.coroutines_are_lighter, thread, task | {"mem_kb_per_unit": task_kib}) is expected
+    assert outcome(claims.coroutines_are_lighter, thread, task | _kib(task_kib, rounds)) is expected
 
 
 def test_gevent_says_where_it_was_n_a_and_compares_the_same_client():

@@ -19,6 +19,8 @@ from concbench.registry import WORKLOADS, check_limits
         (["run", "--workload", "cpu_bound", "--param", "requests=5"], "--param requests"),
         (["run", "--server-cpus", "x"], "--server-cpus"),
         (["run", "--budget", "soon"], "--budget"),
+        (["run", "--margin", "150%"], "must be a percentage between 0 and 100"),
+        (["run", "--margin", "tight"], "--margin"),
         (["run", "--items", "3"], "--items needs --job"),
         (["run", "--job-setup", "userjob:setup"], "--job-setup needs --job"),
         (["run", "--job", "userjob"], "--job 'userjob': expected MODULE:FUNCTION"),

@@ -1,6 +1,7 @@
 """A results directory as the report reads it: `concbench.results.read` (the one reader), its rows as
 a DataFrame typed from `Row` itself, with each timed cell's pyperf values (`samples`, for significance
-tests), its per-round means and display labels."""
+tests), its per-round means (`rounds_values`) and figures (`rounds_figures`: loop lag, memory per unit),
+and display labels."""
 
 from __future__ import annotations
 
@@ -61,8 +62,10 @@ def typed(df: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
         benches = [bench(path, f) if path and is_timed else None for is_timed, f in timed]
         df["samples"] = [b.get_values() if b else [] for b in benches]
         df["rounds_values"] = [round_means(b) for b in benches]
-    if "rounds_values" not in df:  # built in memory (tests) without raw files: nothing to pair
-        df["rounds_values"] = [{} for _ in range(len(df))]
+        df["rounds_figures"] = [round_figures(b) for b in benches]
+    for col in ("rounds_values", "rounds_figures"):  # built in memory (tests) without raw files
+        if col not in df:
+            df[col] = [{} for _ in range(len(df))]
     return df
 
 
@@ -97,6 +100,21 @@ def round_means(b: pyperf.Benchmark | None) -> dict[int, float]:
         if r is None or not run.values:
             return {}
         out[r] = sum(run.values) / len(run.values)
+    return out
+
+
+FIGURES = ("loop_lag_p99_ms", "mem_kb_per_unit")  # a worker's own figures that claims pair by round
+
+
+def round_figures(b: pyperf.Benchmark | None) -> dict[str, dict[int, float]]:
+    """FIGURES per round (figure -> round -> its value), from each round's run metadata."""
+    out: dict[str, dict[int, float]] = {}
+    for run in b.get_runs() if b is not None else ():
+        meta = run.get_metadata()
+        if (r := meta.get("concbench_round")) is not None and run.values:
+            for key in FIGURES:
+                if key in meta:
+                    out.setdefault(key, {})[r] = meta[key]
     return out
 
 

@@ -290,21 +290,7 @@ def verdicts_section(res: Results) -> str:
     return section(
         "verdicts",
         "Verdicts",
-        intro
-        + table(
-            (
-                "interpreter",
-                "job",
-                "could be best",
-                "slower",
-                "resolution",
-                "rounds judged",
-                "verdict",
-                "why",
-            ),
-            rows,
-            numeric=(4, 5),
-        ),
+        intro + table(VERDICT_COLUMNS, rows, numeric=(4, 5)),
     )
 
 

@@ -64,6 +64,6 @@ WORKLOAD = Workload(
     full=FULL,
     variants=every_model(),  # one plain variant in each of the eight models
     ideal_s=ideal_s,
-    kind=Kind.COMPARISON,  # compared on speed and recommended, like the built-in workloads
+    kind=Kind.COMPARISON,  # compared on speed, with a verdict per job, like the built-in workloads
     bound="cpu",  # its ideal is a physical limit, nothing beats it; use "" if your work waits on I/O
 )
