@@ -43,9 +43,12 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
     from concbench.run.job import plan as job_plan
     from concbench.run.plan import Plan
 
+    started = time.monotonic()  # the budget counts from here: probes, checks and the server included
     job = user_job(args)
     # null first (the harness's own cost, which later cells are judged against), sync first (speedups)
-    chosen = args.workload or ([] if job else [w for w, wl in WORKLOADS.items() if wl.by_default])
+    mode = args.mode or "quick"
+    default = [w for w, wl in WORKLOADS.items() if wl.by_default and (mode == "full" or w in rounds.FOCUS)]
+    chosen = args.workload or ([] if job else default)  # quick: the four main workloads; full: all
     workloads = ["null", *(w for w in chosen if w not in ("null", "job")), *(["job"] if job else [])]
     models = ["sync", *(m for m in (args.model or MODELS) if m != "sync")]
     pin_cells(args.server_cpus, args.target)  # first: the cells' CPUs decide the default workers
@@ -69,10 +72,10 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
     t0 = time.monotonic()
     pythons = probe_all(args.python or default_pythons())
     if (built := time.monotonic() - t0) > 5:
+        started += built  # an environment built the first time is the one cost outside the budget
         console.print(
             f"interpreters probed and their environments ready in {built:.0f} s (not in the budget)"
         )
-    mode = args.mode or "quick"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     checked = check_job(job, cells, pythons, args.timeout) if job else {}
     if seed is None:
@@ -86,6 +89,8 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
         budget_s=args.budget or rounds.BUDGETS[mode],
         seed=seed,
         margin=args.margin,
+        focus=rounds.focus(mode, args.workload),
+        started=started,
         target=http_target,
         server_procs=args.server_procs,
         scratch=args.scratch,

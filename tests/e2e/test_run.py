@@ -88,6 +88,7 @@ def test_manifest_and_raw_files(quick_run, rows, facts):
     assert [r["round"] for r in rounds] == list(range(1, len(rounds) + 1))
     for r in rounds:
         assert r["yardstick"]["loop_s"] > 0 and r["yardstick"]["parallel"] > 0
+        assert len(r["overhead_s"]) == r["cells"] and all(s >= 0 for s in r["overhead_s"].values())
         assert r["load"]["wall_s"] > 0 and "busy" in r["load"] and "others_share" in r["load"]
     for r in rows:
         if r["status"] != "ok":

@@ -3,7 +3,9 @@ stops a run, and compare says where two runs agree. No assertion here is about s
 that its budget stops: tests/e2e/test_rounds.py.)"""
 
 import dataclasses
+import json
 import math
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -15,8 +17,11 @@ from concbench.registry import Cell
 from concbench.report.compare import Agreement, compare
 from concbench.report.data import Results, typed
 from concbench.results import COLUMNS
+from concbench.run import race, rounds
 from concbench.run.judge import Context, Evidence, judge
-from concbench.run.rounds import Schedule, jobs
+from concbench.run.matrix import Matrix
+from concbench.run.plan import Plan
+from concbench.run.rounds import END_RESERVE_S, Schedule, jobs
 from concbench.stats import paired
 from concbench.verdicts import decide
 from concbench.verdicts.decide import State
@@ -100,9 +105,10 @@ def test_the_budget_stops_rounds_that_no_longer_fit():
     assert s.another(by_job, lambda k: 1000.0), "a first round always runs"
     s.order(by_job)
     assert s.another(by_job, lambda k: 3.0)
-    s.started -= 92  # 92 s gone: a 6 s round would end past the budget less the reserve for the end
+    gone = 100 - END_RESERVE_S - 3  # 3 s left: a 6 s round would end past the budget less the end's reserve
+    s.started -= gone
     assert not s.another(by_job, lambda k: 3.0)
-    s.started += 92
+    s.started += gone
     s.done = {"job"}
     assert not s.another(by_job, lambda k: 3.0), "every job reached its target"
 
@@ -155,10 +161,63 @@ def test_a_last_round_that_cannot_take_every_job_takes_the_widest_cis_that_fit()
     cost = {"n1": 1.0, "n2": 1.0, "w1": 1.5, "w2": 1.5, "h1": 50.0}.get
     s = Schedule(budget_s=100, seed=3)
     s.order(by_job)  # round 1 takes everything
-    s.started -= 89  # 6 s left for rounds: room for narrow (2 s) and wide (3 s), not huge
+    s.started -= (
+        100 - END_RESERVE_S - 6
+    )  # 6 s left for rounds: room for narrow (2 s) and wide (3 s), not huge
     assert s.another(by_job, cost)
     got = s.order(by_job, cost, {"narrow": 0.01, "wide": 0.3, "huge": math.inf})
     assert sorted(got) == ["n1", "n2", "w1", "w2"], "whole jobs, widest first, as many as fit"
     s.started -= 3.5
     got = s.order(by_job, cost, {"narrow": 0.01, "wide": 0.3, "huge": math.inf})
     assert sorted(got) == ["n1", "n2"], "2.5 s left: only the job that fits"
+
+
+def raced(facts, tmp_path, per_model: dict[str, float], rounds_: int = 6):
+    """A cpu_bound job on one interpreter: each model at its speed, every round drifting alike,
+    with a little noise of its own; its Matrix, rows and Plan (cpu_bound in the focus)."""
+    noise = {r: 1 + 0.01 * math.sin(r * 2.3 + i) for i in range(1) for r in range(1, rounds_ + 1)}
+    evs = {
+        (facts.id, ev.cell): ev
+        for i, (m, t) in enumerate(per_model.items())
+        for ev in [
+            evidence(facts, m, {r: t * drift(r) * noise[r] * (1 + 0.01 * math.cos(r + i)) for r in noise})
+        ]
+    }
+    matrix = Matrix({}, evs, list(evs))
+    plan = Plan(
+        cells=[], pythons=[facts], out=tmp_path, mode="quick", timeout_s=60, focus=rounds.focus("quick", None)
+    )
+    sync = evs[next(k for k in evs if k[1].model == "sync")]
+    rows = [
+        judge(ev, Context(target=0.05, base=None if k[1].model == "sync" else sync)) for k, ev in evs.items()
+    ]
+    return matrix, rows, plan
+
+
+def test_racing_drops_a_model_shown_slower_and_keeps_sync_and_the_contenders(facts, tmp_path):
+    matrix, rows, plan = raced(
+        facts, tmp_path, {"sync": 2.0, "threads": 1.0, "multiprocessing": 1.0, "trio": 1.6}
+    )
+    dropped = race.losers(matrix, rows, plan, 6)
+    assert {k[1].model for k in dropped} == {"trio"}, "sync always goes on, so do the could-be-best"
+    assert "at 99 %" in next(iter(dropped.values()))["why"]
+    manifest: dict = {}
+    race.record(manifest, matrix, dropped)
+    assert race.reload(json.loads(json.dumps(manifest)), matrix) == dropped, "--resume continues the race"
+
+
+def test_a_job_finishes_when_its_verdict_settles_and_what_the_focus_leaves_out_runs_once(facts, tmp_path):
+    matrix, rows, plan = raced(facts, tmp_path, {"sync": 2.0, "threads": 1.0, "trio": 1.6})
+    (job,) = jobs(matrix.evidence)
+    assert race.finished(matrix, rows, plan) == {job}, "one model is best, shown apart from the rest"
+    once, rows, plan = raced(facts, tmp_path, {"sync": 2.0, "threads": 1.0, "trio": 1.6}, rounds_=1)
+    assert race.finished(once, rows, plan) == set(), "one round: no verdict yet, more rounds"
+    unfocused = dataclasses.replace(plan, focus=frozenset({"http_fanout"}))
+    assert race.finished(once, rows, unfocused) == {job}, "out of the focus: one round is enough"
+
+
+def test_the_budget_counts_from_the_commands_start():
+    s = Schedule(budget_s=100, seed=1, started=time.monotonic() - (100 - END_RESERVE_S - 2))
+    assert s.another({"job": ["a"]}, lambda k: 1000.0), "a first round always runs"
+    s.order({"job": ["a"]})
+    assert not s.another({"job": ["a"]}, lambda k: 3.0), "the probes and the server had their share already"

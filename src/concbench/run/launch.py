@@ -23,6 +23,7 @@ from concbench.run.plan import Plan
 from concbench.run.services import Server
 from concbench.worker.cell import Spec, command
 from concbench.worker.verify import server_counts
+from concbench.workloads import Kind
 
 ERROR_LINE = re.compile(r"^\w*(Error|Exception|Failed|Interrupt)\b.*")
 PYPERF_MANAGER_ERROR = re.compile(r"failed with exit code \d+$")  # says less than the worker's own error
@@ -88,7 +89,10 @@ def _run_worker(
         probe_client=variant(cell).client == "aiohttp",
     )
     call_s = ev.bench.mean() if ev.bench else None
-    argv = command(facts.executable, spec, str(out), rounds.values(plan.mode, call_s), model.monkey_patch)
+    once = cell.workload not in plan.focus and wl.kind == Kind.PRICE
+    argv = command(
+        facts.executable, spec, str(out), rounds.values(plan.mode, call_s, once), model.monkey_patch
+    )
     server_cpu0 = server.cpu_s() if server else None
     proc = subprocess.Popen(
         argv,

@@ -17,9 +17,9 @@ from dataclasses import asdict
 from concbench.host import machine
 from concbench.registry import WORKLOADS
 from concbench.results import Row, Status, write_manifest
-from concbench.run import rounds
-from concbench.run.launch import run_round
-from concbench.run.matrix import Matrix, converged, harness, priority
+from concbench.run import race, rounds
+from concbench.run.launch import raw_name, run_round
+from concbench.run.matrix import Matrix, harness, priority
 from concbench.run.plan import Key, Plan
 from concbench.run.services import Server, disk_limits, http_server, scratch_facts
 from concbench.run.state import (
@@ -51,7 +51,7 @@ def run(
         manifest.pop("interrupted", None)
         manifest.pop("signal", None)
         manifest.setdefault("resumed", []).append(now())
-    schedule = rounds.Schedule(plan.budget_s, plan.seed)
+    schedule = rounds.Schedule(plan.budget_s, plan.seed, plan.started)
     schedule.started -= manifest.get("elapsed_s", 0.0)
     yardsticks: dict[int, dict] = {r["round"]: r["yardstick"] for r in manifest["rounds"] if "yardstick" in r}
     with http_server(plan) as server:
@@ -67,17 +67,21 @@ def run(
             schedule.round = reload(plan, matrix, manifest)
         by_job = rounds.jobs(matrix.evidence)
         rows = matrix.rows(plan, server, limits, yardsticks)
-        schedule.done = converged(matrix, rows, plan) if resume else set()
+        dropped = race.reload(manifest, matrix) if resume else {}  # cells out of the race, and why
+        schedule.done = race.finished(matrix, rows, plan) if resume else set()
         write_manifest(plan.out / "manifest.json", manifest)
         manifest["machine"]["orphans_adopted"] = machine.adopt_orphans()
         cost = lambda k: matrix.evidence[k].seconds  # noqa: E731 - each cell's last round
         try:
-            while schedule.another(by_job, cost):
-                order = schedule.order(by_job, cost, priority(matrix, rows))
+            while schedule.another(live := _racing(by_job, dropped), cost):
+                order = schedule.order(live, cost, priority(matrix, rows))
                 record = one_round(plan, matrix, order, schedule.round, server, yardsticks)
                 rows = matrix.rows(plan, server, limits, yardsticks)
                 write_raw(plan, matrix, rows)
-                schedule.done = converged(matrix, rows, plan)
+                for key, why in race.losers(matrix, rows, plan, schedule.round).items():
+                    dropped.setdefault(key, why)
+                race.record(manifest, matrix, dropped)
+                schedule.done = race.finished(matrix, rows, plan)
                 manifest["rounds"].append(record)
                 manifest["harness"] = harness(rows)
                 _write(plan, manifest, rows, matrix, schedule)
@@ -97,6 +101,11 @@ def run(
     return rows
 
 
+def _racing(by_job: dict, dropped: dict) -> dict:
+    """The jobs' cells still in the race."""
+    return {job: [k for k in keys if k not in dropped] for job, keys in by_job.items()}
+
+
 def one_round(
     plan: Plan, matrix: Matrix, order: list[Key], r: int, server: Server | None, yardsticks: dict[int, dict]
 ) -> dict:
@@ -106,12 +115,14 @@ def one_round(
     load0 = machine.Load.now(live)
     yardsticks[r] = machine.yardstick(machine.cores())
     spent: dict[str, float] = {}
+    overhead: dict[str, float] = {}  # per cell: the worker's wall time less its timed calls
     ran = 0
     for key in order:
         ev = matrix.evidence[key]
         if ev.failure:
             continue
         run_round(ev, plan, r, server)
+        overhead[raw_name(ev.facts, ev.cell)] = round(ev.seconds - _timed(ev, r), 3)
         machine.reap_orphans(set(live))
         spent[ev.cell.workload] = round(spent.get(ev.cell.workload, 0.0) + ev.seconds, 2)
         ran += 1
@@ -122,5 +133,14 @@ def one_round(
         "yardstick": yardsticks[r],
         "load": load,
         "seconds": spent,
+        "overhead_s": overhead,
         "ended": now(),
     }
+
+
+def _timed(ev, r: int) -> float:
+    """The seconds round `r`'s worker spent in timed calls, warmups included (0 if it gave none)."""
+    for run in ev.bench.get_runs() if ev.bench else ():
+        if run.get_metadata().get("concbench_round") == r:
+            return sum(run.values) + sum(v for _, v in run.warmups or ())
+    return 0.0

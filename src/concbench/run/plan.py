@@ -24,6 +24,9 @@ class Plan:
     budget_s: float = rounds.BUDGETS["quick"]
     seed: int = 0
     margin: float = 0.05  # models within this of each other are tied (verdicts.decide.MARGIN)
+    focus: frozenset[str] = frozenset()  # the workloads whose jobs race for every round; the rest run one
+    started: float | None = None  # time.monotonic() when the command started (an environment build not
+    # counted): the budget is the command's wall time
     target: Target | None = None  # a running server (--target); else concbench starts its own
     server_procs: int = 1
     scratch: Path | None = None  # where disk cells write (default: the system's temporary directory)

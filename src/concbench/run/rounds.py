@@ -5,9 +5,9 @@ sync baseline included. A round gives each cell of each job still running one wo
 values; jobs come in a shuffled order and so do the cells inside a job, interpreters mixed, so that a
 slow minute hits every model of a job alike and a cell's pairs with its sync are minutes apart at
 most (Google Benchmark's random interleaving, per job). The shuffles come from one seed, kept in the
-manifest. Rounds stop when every job's cells reach the target CI half-width, or when no job fits in
-what is left of the time budget; a last round that cannot take every job takes those with the widest
-CIs first.
+manifest. Rounds stop when every job is finished (`race.py`: its verdicts settled, or one round for
+what the run's focus leaves out), or when no job fits in what is left of the budget, which counts from
+the command's start; a last round that cannot take every job takes those with the widest CIs first.
 """
 
 from __future__ import annotations
@@ -19,18 +19,30 @@ import time
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
-from concbench.registry import Cell, baseline_params
+from concbench.registry import WORKLOADS, Cell, baseline_params
 
 MIN_ROUNDS = 3  # a CI from fewer rounds is too wide to stop on
-END_RESERVE_S = 5.0  # kept for the last judging, the tables and the charts
+END_RESERVE_S = 15.0  # kept for the last judging, the verdicts, the tables and the charts
+FOCUS = ("cpu_bound", "http_fanout", "disk_io", "mixed", "job")  # what quick runs, and gives its rounds to
 BUDGETS = {"quick": 180.0, "full": 1800.0}  # seconds for the whole run, by mode
 VALUES = {"quick": 1, "full": 3}  # values per worker process (one round of one cell), after one warmup
 SHORT_S = 0.1  # a cell whose calls are shorter gets more values a round, so a round is not one blip
 MAX_VALUES = 5
 
 
-def values(mode: str, call_s: float | None) -> int:
-    """Values per round for a cell whose calls took `call_s` (None: not measured yet)."""
+def focus(mode: str, chosen: Iterable[str] | None) -> frozenset[str]:
+    """The workloads whose jobs get rounds until their verdicts settle: in quick, the four concbench is
+    built around, a --job, and whatever --workload names; in full, every one. The rest run once."""
+    if mode == "full":
+        return frozenset(WORKLOADS)
+    return frozenset((*FOCUS, *(chosen or ())))
+
+
+def values(mode: str, call_s: float | None, once: bool = False) -> int:
+    """Values per round for a cell whose calls took `call_s` (None: not measured yet); a price that
+    runs once gets as many as a round allows, so that it has a spread within its process."""
+    if once:
+        return MAX_VALUES
     if not call_s:
         return VALUES[mode]
     return max(VALUES[mode], min(MAX_VALUES, round(SHORT_S / call_s)))
@@ -68,12 +80,13 @@ class Schedule:
 
     budget_s: float
     seed: int
-    started: float = field(default_factory=time.monotonic)
+    started: float | None = None  # time.monotonic() when the budget began (None: now)
     done: set[Hashable] = field(default_factory=set)  # jobs whose cells reached the target
     round: int = 0
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        self.started = self.started if self.started is not None else time.monotonic()
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

@@ -107,12 +107,19 @@ def describe(workload: str, params: str) -> str:
     return text + (f", {p['workers']} workers" if "workers" in p else "")
 
 
-def verdicts(df: pd.DataFrame, margin: float = MARGIN) -> list[Verdict]:
+def verdicts(df: pd.DataFrame, margin: float = MARGIN, alpha: float = mcb.ALPHA) -> list[Verdict]:
     """A verdict for every job of a run (a DataFrame from report.data: `rounds_values` per cell)."""
-    return [decide(i, w, p, cells, margin) for i, w, p, cells in groups(df)]
+    return [decide(i, w, p, cells, margin, alpha) for i, w, p, cells in groups(df)]
 
 
-def decide(interp: str, workload: str, params: str, cells: pd.DataFrame, margin: float = MARGIN) -> Verdict:
+def decide(
+    interp: str,
+    workload: str,
+    params: str,
+    cells: pd.DataFrame,
+    margin: float = MARGIN,
+    alpha: float = mcb.ALPHA,
+) -> Verdict:
     timed = cells[cells.status.map(lambda s: Status(s).timed) & cells.wall_s.notna()]
     untimed = [
         Place(m, g.variant.iloc[0], Standing.NOT_TIMED, reason=f"{g.status.iloc[0]}: {g.reason.iloc[0]}")
@@ -150,7 +157,7 @@ def decide(interp: str, workload: str, params: str, cells: pd.DataFrame, margin:
         ]
         why = "one round: no spread measured" if rounds <= 1 else "no spread measured"
         return Verdict(*key, State.NO_SPREAD, (*measured, *untimed), rounds, why=why, margin=margin)
-    return _judge(key, mcb.Family(fit), order, model_of, untimed, flagged, rounds, margin)
+    return _judge(key, mcb.Family(fit, alpha), order, model_of, untimed, flagged, rounds, margin)
 
 
 def _fastest_per_model(order: list[str], model_of: dict[str, tuple[str, str]]) -> list[str]:
