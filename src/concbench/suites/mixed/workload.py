@@ -29,7 +29,7 @@ from ..cpu_bound.workload import BASE, count_primes
 from ..http_fanout.workload import FAULTS, waits_bound
 from ..partition import concat, with_limits
 
-QUICK = [{"requests": 30, "concurrency": 10, "latency_ms": 40, "span": 100}]  # ~0.6 ms of CPU an item
+QUICK = [{"requests": 30, "concurrency": 10, "latency_ms": 60, "span": 100}]  # ~0.6 ms of CPU an item
 FULL = [
     {"requests": 300, "concurrency": 50, "latency_ms": 10, "span": 500},
     {"requests": 300, "concurrency": 50, "latency_ms": 10, "span": 500, "faults": 1},
