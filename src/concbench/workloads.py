@@ -15,6 +15,13 @@ from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
 DEFAULT = "default"
+
+
+def label(model: str, variant: str) -> str:
+    """`model`, or `model/variant` for a variant other than the default: how cells are named to readers."""
+    return model if variant == DEFAULT else f"{model}/{variant}"
+
+
 MODEL_NAMES = (  # the registry's models, in its order (their requirements are in registry.MODELS)
     "sync",
     "threads",

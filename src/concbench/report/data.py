@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pyperf
 
-from concbench.registry import DEFAULT
 from concbench.results import Row, Status, column_types, read
 from concbench.verdicts import table
 from concbench.verdicts.decide import Verdict
+from concbench.workloads import label
 
 
 @dataclass
@@ -67,10 +67,6 @@ def typed(df: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
         if col not in df:
             df[col] = [{} for _ in range(len(df))]
     return df
-
-
-def label(model: str, variant: str) -> str:
-    return model if variant == DEFAULT else f"{model}/{variant}"
 
 
 def dims(params: str) -> str:

@@ -25,7 +25,7 @@ from concbench.run.plan import Key, Plan
 from concbench.stats import mcb
 from concbench.verdicts import decide
 from concbench.verdicts.decide import State
-from concbench.workloads import Kind
+from concbench.workloads import Kind, label
 
 RACE_ALPHA = 0.01  # a model leaves the race when shown slower at 99 % (the final verdict: 95 %)
 
@@ -33,7 +33,7 @@ RACE_ALPHA = 0.01  # a model leaves the race when shown slower at 99 % (the fina
 def frame(matrix: Matrix, rows: list[Row]) -> pd.DataFrame:
     """The run's rows as the verdicts read them: each cell's label and its mean per round."""
     df = pd.DataFrame([asdict(r) for r in rows])
-    df["label"] = [m if v == "default" else f"{m}/{v}" for m, v in zip(df.model, df.variant, strict=True)]
+    df["label"] = [label(m, v) for m, v in zip(df.model, df.variant, strict=True)]
     evidence = [matrix.evidence.get(k) for k in matrix.order]
     df["rounds_values"] = [ev.rounds() if ev is not None and ev.runs else {} for ev in evidence]
     df["status"] = df.status.map(Status)

@@ -23,10 +23,11 @@ from enum import StrEnum
 
 import pandas as pd
 
-from concbench.registry import DEFAULT, WORKLOADS
+from concbench.registry import WORKLOADS
 from concbench.results import Status
 from concbench.stats import blocks, mcb
 from concbench.verdicts.jobs import groups
+from concbench.workloads import label
 
 MARGIN = 0.05  # two models within 5 % of each other are tied: finer than this machine's day-to-day drift
 MORE_CAP = 1000  # beyond this many more rounds, "many"
@@ -63,7 +64,7 @@ class Place:
 
     @property
     def label(self) -> str:
-        return self.model if self.variant == DEFAULT else f"{self.model}/{self.variant}"
+        return label(self.model, self.variant)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def _judge(
     why, more = "", None
     if untied:
         more = _more_rounds(untied, margin)
-        names = " · ".join(_label(model_of[c]) for c in in_set)
+        names = " · ".join(label(*model_of[c]) for c in in_set)
         why = f"{names} not yet told apart or shown tied within ±{margin:.0%}"
     if flagged:
         why = "; ".join(filter(None, [why, f"flagged impossible: {'; '.join(flagged)}"]))
@@ -232,10 +233,6 @@ def _relations(
         "beyond_margin": tuple(m for m, p in pairs if p.low > 1 + margin),
         "tied_with": tuple(m for m, p in pairs if p.within(margin)),
     }
-
-
-def _label(mv: tuple[str, str]) -> str:
-    return mv[0] if mv[1] == DEFAULT else f"{mv[0]}/{mv[1]}"
 
 
 def _more_rounds(untied: Iterable[mcb.Pair | None], margin: float) -> int | None:
