@@ -155,6 +155,12 @@ def configure_run(p: argparse.ArgumentParser) -> None:
         type=budget,
         help="time for the whole run, e.g. 90s, 10m, 1h (default: quick 3m, full 30m)",
     )
+    p.add_argument(
+        "--rounds",
+        type=positive_int,
+        metavar="N",
+        help="at most N rounds (default: as many as the budget allows and the verdicts need)",
+    )
     p.add_argument("--seed", type=int, help="the shuffle's seed (default: random; kept in the manifest)")
     p.add_argument(
         "--margin",
@@ -311,6 +317,13 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     for v in sorted(found, key=lambda v: (v.workload, v.params, v.interpreter)):
         console.print(answer.line(v), highlight=False, soft_wrap=True)  # one line, for grep and copy
     console.print(answer.undecided(found), highlight=False, soft_wrap=True)
+    if skipped := sum(r.status == Status.NOT_RUN for r in rows):
+        console.print(
+            f"{skipped} cells not run: the budget ({plan.budget_s:g} s) had no room for them; "
+            f"give more with --budget, or go on with: concbench run --resume {plan.out}",
+            highlight=False,
+            soft_wrap=True,
+        )
     return 1 if any(r.status == Status.FAILED for r in rows) else 0
 
 

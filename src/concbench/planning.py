@@ -69,13 +69,10 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
     if not args.python:
         for line in missing_pythons():
             console.print(line)
-    t0 = time.monotonic()
-    pythons = probe_all(args.python or default_pythons())
-    if (built := time.monotonic() - t0) > 5:
-        started += built  # an environment built the first time is the one cost outside the budget
-        console.print(
-            f"interpreters probed and their environments ready in {built:.0f} s (not in the budget)"
-        )
+    pythons, built = probe_and_build(args.python or default_pythons())
+    started += built  # an environment built the first time is the one cost outside the budget
+    if built > 1:
+        console.print(f"environments built in {built:.0f} s (not in the budget)")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     checked = check_job(job, cells, pythons, args.timeout) if job else {}
     if seed is None:
@@ -87,6 +84,7 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
         mode=mode,
         timeout_s=args.timeout,
         budget_s=args.budget or rounds.BUDGETS[mode],
+        max_rounds=args.rounds,
         seed=seed,
         margin=args.margin,
         focus=rounds.focus(mode, args.workload),
@@ -214,19 +212,28 @@ def default_pythons() -> list[str]:
 def probe_all(pythons: list[str] | None):
     """Facts of each interpreter; one without concbench gets a cached environment (envs.py) when
     this is a concbench checkout, and is probed there."""
+    return probe_and_build(pythons)[0]
+
+
+def probe_and_build(pythons: list[str] | None):
+    """probe_all, and the seconds spent making sure of the cached environments (building one, the
+    first time)."""
     from concbench.host import envs
     from concbench.host.pythons import BadInterpreter, probe
     from concbench.registry import gil_only_packages, probe_modules
 
-    out = []
+    out, built = [], 0.0
     root = envs.project_root()
     for python in pythons or [sys.executable]:
         try:
             facts = probe(python, probe_modules())
             if not facts.imports["concbench"]["ok"] and root is not None:
                 skip = gil_only_packages() if facts.gil_disabled_build else ()
-                facts = probe(envs.ensure(python, root, facts.id, skip), probe_modules())
+                t0 = time.monotonic()
+                env = envs.ensure(python, root, facts.id, skip)
+                built += time.monotonic() - t0
+                facts = probe(env, probe_modules())
         except (BadInterpreter, envs.EnvError) as e:
             raise UsageError(str(e)) from e
         out.append(facts)
-    return out
+    return out, built

@@ -97,6 +97,8 @@ class Workload:
     # physical limits that no cell can beat; "" when the ideal is only a comparison (disk: sync)
     describe: Callable[[dict[str, int]], str] | None = None  # a case in words ("CPU work: 8 tasks of
     # ~20 ms"), for verdicts and the report; None: its params
+    round_s: float = 1.0  # a cell-round at its quick case on a good day, worker start to end (averaged
+    # over its models): round 1's estimate until this machine has recorded its own (run/costs.py)
     by_default: bool = True  # in a run without --workload (job: only with --job)
     tiny: dict[str, int] | None = None  # a case small enough for the tests of every model (with workers);
     # None: its own tests run it (job: it needs a function)

@@ -88,7 +88,7 @@ def run_job(jobdir, *args: str, models: tuple[str, ...] = ()) -> Ran:
     """`concbench run` from the jobs' directory (where a user would type it), on this interpreter, for
     one round (a first round always runs): what is checked here is in every round."""
     out = jobdir / f"out{len(list(jobdir.glob('out*')))}"
-    argv = [sys.executable, "-m", "concbench", "run", *args, "--python", sys.executable, "--budget", "1s"]
+    argv = [sys.executable, "-m", "concbench", "run", *args, "--python", sys.executable, "--rounds", "1"]
     for m in models:
         argv += ["--model", m]
     proc = subprocess.run([*argv, "--out", str(out)], capture_output=True, text=True, cwd=jobdir, timeout=600)

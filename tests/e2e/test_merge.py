@@ -13,7 +13,7 @@ def two_runs(tmp_path_factory, concbench):
     finishes seconds after a (a manifest's `finished` is to the second)."""
     base = tmp_path_factory.mktemp("merge")
     for name in ("a", "b"):
-        args = ("run", "--workload", "null", "--model", "sync", "--budget", "1s", "--out", str(base / name))
+        args = ("run", "--workload", "null", "--model", "sync", "--rounds", "1", "--out", str(base / name))
         proc = concbench(*args)
         assert proc.returncode == 0, proc.stderr[-2000:]
     return base / "a", base / "b"

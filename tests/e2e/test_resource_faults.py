@@ -23,7 +23,7 @@ def run(out: Path, scratch: Path, *args: str, nofile: int | None = None) -> subp
             resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
     argv = [sys.executable, "-m", "concbench", "run", "--workload", "disk_io", "--model", "sync"]
-    argv += [*args, "--budget", "1s", "--scratch", str(scratch), "--python", sys.executable]
+    argv += [*args, "--rounds", "1", "--scratch", str(scratch), "--python", sys.executable]
     return subprocess.run(
         [*argv, "--out", str(out)], capture_output=True, text=True, timeout=300, preexec_fn=limit
     )

@@ -12,6 +12,7 @@ import pyperf
 import pytest
 
 from concbench.registry import MODELS, Cell
+from concbench.run import forks
 from concbench.run.judge import Context, Evidence, judge
 from concbench.run.launch import run_round
 from concbench.run.plan import Plan
@@ -129,7 +130,8 @@ def test_existing_results_are_not_overwritten(quick_run, cli, refused):
 
 def one_round(facts, cell: Cell, plan: Plan):
     ev = Evidence(facts, cell)
-    run_round(ev, plan, 1)
+    with forks.Parents() as parents:
+        run_round(ev, plan, 1, parents)
     return judge(ev, Context(target=0.05))
 
 
@@ -196,7 +198,7 @@ def test_fio_measures_the_same_bytes():
 def test_disk_cells_write_where_scratch_says_and_the_manifest_records_it(concbench, tmp_path):
     scratch, out = tmp_path / "scratch", tmp_path / "out"
     scratch.mkdir()
-    args = ("run", "--workload", "disk_io", "--model", "threads", "--param", "files=8", "--budget", "1s")
+    args = ("run", "--workload", "disk_io", "--model", "threads", "--param", "files=8", "--rounds", "1")
     proc = concbench(*args, "--scratch", str(scratch), "--out", str(out), timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     manifest = json.loads((out / "manifest.json").read_text())

@@ -83,7 +83,7 @@ def test_scaffold_installs_lists_and_runs_in_every_model(tmp_path, capsys):
         assert (here == "ok") if na[model] is None else here.startswith("n/a: "), (model, here)
 
     out = tmp_path / "out"
-    run = ["run", "--workload", NAME, "--python", python, "--budget", "1s", "--seed", "1", "--out", out]
+    run = ["run", "--workload", NAME, "--python", python, "--rounds", "1", "--seed", "1", "--out", out]
     ok(python, "-m", "concbench", *run, timeout=240, cwd=tmp_path)
     with (out / "results.csv").open(newline="") as f:
         cells = {r["model"]: r for r in csv.DictReader(f) if r["workload"] == NAME}

@@ -68,7 +68,7 @@ def test_a_new_folder_is_a_new_workload(tmp_path):
     assert listed.returncode == 0, listed.stderr
     assert sum(line.startswith("│ echo") for line in listed.stdout.splitlines()) == len(MODELS)
     out = tmp_path / "out"
-    run = ["run", "--workload", "echo", "--model", "sync", "--model", "threads", "--budget", "1s", "--tables"]
+    run = ["run", "--workload", "echo", "--model", "sync", "--model", "threads", "--rounds", "1", "--tables"]
     ran = subprocess.run(
         [sys.executable, "-m", "concbench", *run, "--python", sys.executable, "--out", str(out)],
         capture_output=True,

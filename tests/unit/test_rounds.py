@@ -17,11 +17,11 @@ from concbench.registry import Cell
 from concbench.report.compare import Agreement, compare
 from concbench.report.data import Results, typed
 from concbench.results import COLUMNS
-from concbench.run import race, rounds
+from concbench.run import loop, race, rounds
 from concbench.run.judge import Context, Evidence, judge
 from concbench.run.matrix import Matrix
 from concbench.run.plan import Plan
-from concbench.run.rounds import END_RESERVE_S, Schedule, jobs
+from concbench.run.rounds import Schedule, jobs, reserve
 from concbench.stats import paired
 from concbench.verdicts import decide
 from concbench.verdicts.decide import State
@@ -58,7 +58,7 @@ def test_the_order_of_a_round_is_seeded_and_keeps_each_job_together():
         for m in ("sync", "threads", "asyncio")
     ]
     by_job = jobs(keys)
-    first, again, other = (Schedule(60, seed).order(by_job) for seed in (7, 7, 8))
+    first, again, other = (Schedule(60, seed).order(by_job, lambda k: 0.1) for seed in (7, 7, 8))
     assert first == again and first != other, "the seed decides the order"
     assert sorted(first, key=repr) == sorted(keys, key=repr), "every cell once a round"
     workloads = [c.workload for _, c in first]
@@ -102,15 +102,19 @@ def test_a_cell_faster_than_physics_is_impossible_and_leaves_its_verdict_unsettl
 def test_the_budget_stops_rounds_that_no_longer_fit():
     by_job = {"job": ["a", "b"]}
     s = Schedule(budget_s=100, seed=1)
-    assert s.another(by_job, lambda k: 1000.0), "a first round always runs"
-    s.order(by_job)
+    assert not s.another(by_job, lambda k: 1000.0), "round 1 too is planned against the budget"
+    assert s.order(by_job, lambda k: 1000.0) == [] and s.round == 0, "no round started"
+    s.order(by_job, lambda k: 3.0)
     assert s.another(by_job, lambda k: 3.0)
-    gone = 100 - END_RESERVE_S - 3  # 3 s left: a 6 s round would end past the budget less the end's reserve
+    gone = 100 - reserve(100) - 3  # 3 s left: a 6 s round would end past the budget less the end's reserve
     s.started -= gone
     assert not s.another(by_job, lambda k: 3.0)
     s.started += gone
     s.done = {"job"}
     assert not s.another(by_job, lambda k: 3.0), "every job reached its target"
+    capped = Schedule(budget_s=100, seed=1, max_rounds=1)
+    capped.order(by_job, lambda k: 3.0)
+    assert not capped.another(by_job, lambda k: 3.0), "--rounds 1"
 
 
 def run_dir(tmp_path: Path, name: str, asyncio: float, threads: float, loop_s: float) -> Results:
@@ -160,10 +164,8 @@ def test_a_last_round_that_cannot_take_every_job_takes_the_widest_cis_that_fit()
     by_job = {"narrow": ["n1", "n2"], "wide": ["w1", "w2"], "huge": ["h1"]}
     cost = {"n1": 1.0, "n2": 1.0, "w1": 1.5, "w2": 1.5, "h1": 50.0}.get
     s = Schedule(budget_s=100, seed=3)
-    s.order(by_job)  # round 1 takes everything
-    s.started -= (
-        100 - END_RESERVE_S - 6
-    )  # 6 s left for rounds: room for narrow (2 s) and wide (3 s), not huge
+    s.order(by_job, cost)  # round 1 takes everything
+    s.started -= 100 - reserve(100) - 6  # 6 s left for rounds: room for narrow (2 s) and wide (3 s), not huge
     assert s.another(by_job, cost)
     got = s.order(by_job, cost, {"narrow": 0.01, "wide": 0.3, "huge": math.inf})
     assert sorted(got) == ["n1", "n2", "w1", "w2"], "whole jobs, widest first, as many as fit"
@@ -217,7 +219,52 @@ def test_a_job_finishes_when_its_verdict_settles_and_what_the_focus_leaves_out_r
 
 
 def test_the_budget_counts_from_the_commands_start():
-    s = Schedule(budget_s=100, seed=1, started=time.monotonic() - (100 - END_RESERVE_S - 2))
-    assert s.another({"job": ["a"]}, lambda k: 1000.0), "a first round always runs"
-    s.order({"job": ["a"]})
+    s = Schedule(budget_s=100, seed=1, started=time.monotonic() - (100 - reserve(100) - 2))
     assert not s.another({"job": ["a"]}, lambda k: 3.0), "the probes and the server had their share already"
+    assert s.another({"job": ["a"]}, lambda k: 1.5)
+
+
+def test_round_1_is_planned_against_the_budget_from_its_estimates():
+    by_job = {"a": ["a1", "a2"], "b": ["b1", "b2"], "c": ["c1", "c2"]}
+    cost = {"a1": 10.0, "a2": 10.0, "b1": 40.0, "b2": 40.0, "c1": 30.0, "c2": 30.0}.get
+    s = Schedule(budget_s=100, seed=2)  # 85 s for rounds: a (20 s) and c (60 s) fit, b (80 s) would not
+    assert sorted(s.order(by_job, cost)) == ["a1", "a2", "c1", "c2"] and s.round == 1
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_a_slow_day_never_starts_a_job_that_cannot_finish(facts, tmp_path, monkeypatch):
+    """Estimates of 1 s a cell on a day twice as slow: the round stretches what is left of its jobs'
+    estimates by how far the first ones overran, and skips the job that would end past the budget."""
+    clock = FakeClock()
+    monkeypatch.setattr(time, "monotonic", clock)
+    evs = {
+        (facts.id, ev.cell): ev
+        for w in ("p", "q", "r")
+        for m in ("sync", "threads")
+        for ev in [Evidence(facts, Cell("cpu_bound", m, "default", {**CPU, "tasks": len(w) + ord(w)}))]
+    }
+    matrix = Matrix({}, evs, list(evs))
+    plan = Plan(cells=[], pythons=[facts], out=tmp_path, mode="quick", timeout_s=60)
+
+    def slow_round(ev, plan, r, parents, server):  # a worker that takes twice its estimate
+        clock.t += 2.0
+        ev.seconds = 2.0
+
+    monkeypatch.setattr(loop, "run_round", slow_round)
+    s = Schedule(
+        budget_s=100, seed=1, started=clock() - (100 - reserve(100) - 11)
+    )  # 11 s left: 6 cells, est. 6 s
+    order = s.order(jobs(evs), lambda k: 1.0)
+    assert len(order) == 6, "planned: everything fits"
+    record = loop.one_round(plan, matrix, order, s, None, {1: {"loop_s": 0.1}}, lambda k: 1.0)
+    assert record["cells"] == 4 and record["jobs_skipped"] == 1, (
+        "the third job (est. 2 s × 2) would end past it"
+    )
+    assert s.left() >= 0, "nothing ran past the budget"

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
-import signal
-import subprocess
 import tempfile
 import time
-
-from pyperf._utils import create_environ  # the environment pyperf's manager gives its workers
 
 from concbench.host import machine
 from concbench.host.pythons import Facts
 from concbench.registry import MODELS, WORKLOADS, Cell, variant
-from concbench.run import rounds
+from concbench.run import forks, rounds
 from concbench.run.judge import Evidence
 from concbench.run.plan import Plan
 from concbench.run.services import Server
@@ -36,11 +31,14 @@ def failure_reason(stderr: str, returncode: int) -> str:
     return (errors or lines or [f"exit code {returncode}"])[-1][:300]
 
 
-def run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None = None) -> None:
+def run_round(
+    ev: Evidence, plan: Plan, round_no: int, parents: forks.Parents, server: Server | None = None
+) -> None:
     """One worker process of values for a cell, added to its evidence (or its failure recorded).
 
-    The worker runs in its own process group, killed whole on timeout or on the way out; a cell
-    that writes files gets a fresh directory, removed afterwards whatever happened."""
+    The worker (forked by the round's `parents`, or started afresh) runs in its own process group,
+    killed whole on timeout or on the way out; a cell that writes files gets a fresh directory,
+    removed afterwards whatever happened."""
     wl = WORKLOADS[ev.cell.workload]
     parent = str(plan.scratch) if plan.scratch else None
     scratch = tempfile.TemporaryDirectory(prefix="concbench-", dir=parent) if wl.scratch else None
@@ -48,16 +46,20 @@ def run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None = N
         if scratch:
             machine.settle_disk()
         t0 = time.monotonic()
-        _run_round(ev, plan, round_no, server if wl.server else None, scratch.name if scratch else "")
+        _run_round(
+            ev, plan, round_no, parents, server if wl.server else None, scratch.name if scratch else ""
+        )
         ev.seconds = time.monotonic() - t0
 
 
-def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, scratch: str) -> None:
+def _run_round(
+    ev: Evidence, plan: Plan, round_no: int, parents: forks.Parents, server: Server | None, scratch: str
+) -> None:
     """One worker under a run token of its own, closed after it: what reaches the server for it
     later is counted as a stray, never as another cell's."""
     token = server.target.new_run() if server else None
     try:
-        _run_worker(ev, plan, round_no, server, scratch, token)
+        _run_worker(ev, plan, round_no, parents, server, scratch, token)
     finally:
         if server and token is not None:
             with contextlib.suppress(OSError):
@@ -65,7 +67,13 @@ def _run_round(ev: Evidence, plan: Plan, round_no: int, server: Server | None, s
 
 
 def _run_worker(
-    ev: Evidence, plan: Plan, round_no: int, server: Server | None, scratch: str, token: int | None
+    ev: Evidence,
+    plan: Plan,
+    round_no: int,
+    parents: forks.Parents,
+    server: Server | None,
+    scratch: str,
+    token: int | None,
 ) -> None:
     cell, facts = ev.cell, ev.facts
     out = plan.out / "raw" / f".{raw_name(facts, cell)}.round{round_no}.tmp"
@@ -94,27 +102,19 @@ def _run_worker(
         facts.executable, spec, str(out), rounds.values(plan.mode, call_s, once), model.monkey_patch
     )
     server_cpu0 = server.cpu_s() if server else None
-    proc = subprocess.Popen(
-        argv,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env=create_environ(None, False, False),
-    )
     try:
-        _, stderr = proc.communicate(timeout=plan.timeout_s)
-    except subprocess.TimeoutExpired:
-        ev.failure = f"timed out after {plan.timeout_s:g} s (round {round_no})"
+        returncode, stderr = parents.run(argv, plan.timeout_s, forkable=not model.monkey_patch)
+    except (forks.TimedOut, forks.ParentLost) as e:
+        ev.failure = (
+            f"timed out after {plan.timeout_s:g} s (round {round_no})"
+            if isinstance(e, forks.TimedOut)
+            else str(e)
+        )
+        out.unlink(missing_ok=True)
         return
-    finally:  # the worker and every process it started share this process group
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        if proc.returncode != 0 or not out.exists():
-            out.unlink(missing_ok=True)
-    if proc.returncode != 0 or not out.exists():
-        ev.failure = failure_reason(stderr, proc.returncode)
+    if returncode != 0 or not out.exists():
+        out.unlink(missing_ok=True)
+        ev.failure = failure_reason(stderr, returncode)
         ev.digest_failed = "digest mismatch" in stderr
         return
     try:

@@ -11,13 +11,14 @@ lives for the whole run.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 
 from concbench.host import machine
 from concbench.registry import WORKLOADS
 from concbench.results import Row, Status, write_manifest
-from concbench.run import race, rounds
+from concbench.run import costs, forks, race, rounds
 from concbench.run.launch import raw_name, run_round
 from concbench.run.matrix import Matrix, harness, priority
 from concbench.run.plan import Key, Plan
@@ -51,7 +52,7 @@ def run(
         manifest.pop("interrupted", None)
         manifest.pop("signal", None)
         manifest.setdefault("resumed", []).append(now())
-    schedule = rounds.Schedule(plan.budget_s, plan.seed, plan.started)
+    schedule = rounds.Schedule(plan.budget_s, plan.seed, plan.started, max_rounds=plan.max_rounds)
     schedule.started -= manifest.get("elapsed_s", 0.0)
     yardsticks: dict[int, dict] = {r["round"]: r["yardstick"] for r in manifest["rounds"] if "yardstick" in r}
     with http_server(plan) as server:
@@ -71,11 +72,17 @@ def run(
         schedule.done = race.finished(matrix, rows, plan) if resume else set()
         write_manifest(plan.out / "manifest.json", manifest)
         manifest["machine"]["orphans_adopted"] = machine.adopt_orphans()
-        cost = lambda k: matrix.evidence[k].seconds  # noqa: E731 - each cell's last round
+        cost = costs.Costs(plan, matrix.evidence, costs.load())
         try:
             while schedule.another(live := _racing(by_job, dropped), cost):
+                yardstick = machine.yardstick(machine.cores())
+                cost.loop_s = yardstick["loop_s"]
                 order = schedule.order(live, cost, priority(matrix, rows))
-                record = one_round(plan, matrix, order, schedule.round, server, yardsticks)
+                if not order:  # no job fits in what is left
+                    break
+                yardsticks[schedule.round] = yardstick
+                record = one_round(plan, matrix, order, schedule, server, yardsticks, cost)
+                costs.save(cost.recorded(schedule.round, yardstick["loop_s"]))
                 rows = matrix.rows(plan, server, limits, yardsticks)
                 write_raw(plan, matrix, rows)
                 for key, why in race.losers(matrix, rows, plan, schedule.round).items():
@@ -107,40 +114,49 @@ def _racing(by_job: dict, dropped: dict) -> dict:
 
 
 def one_round(
-    plan: Plan, matrix: Matrix, order: list[Key], r: int, server: Server | None, yardsticks: dict[int, dict]
+    plan: Plan,
+    matrix: Matrix,
+    order: list[Key],
+    schedule: rounds.Schedule,
+    server: Server | None,
+    yardsticks: dict[int, dict],
+    cost: costs.Costs,
 ) -> dict:
-    """Round `r`: the machine's yardstick, then one worker per cell in `order` (failed cells sit out);
-    returns the round's record for the manifest, with the host's load and where the time went."""
+    """Round `schedule.round`: one worker per cell in `order` (failed cells sit out), job by job; a job
+    that no longer fits in what is left of the budget (its estimate stretched by how far this round's
+    jobs so far overran theirs) does not start. Returns the round's record for the manifest, with the
+    host's load and where the time went."""
+    r = schedule.round
     live = [server.target.pid] if server and server.target.pid else []
     load0 = machine.Load.now(live)
-    yardsticks[r] = machine.yardstick(machine.cores())
     spent: dict[str, float] = {}
     overhead: dict[str, float] = {}  # per cell: the worker's wall time less its timed calls
-    ran = 0
-    for key in order:
-        ev = matrix.evidence[key]
-        if ev.failure:
-            continue
-        run_round(ev, plan, r, server)
-        overhead[raw_name(ev.facts, ev.cell)] = round(ev.seconds - _timed(ev, r), 3)
-        machine.reap_orphans(set(live))
-        spent[ev.cell.workload] = round(spent.get(ev.cell.workload, 0.0) + ev.seconds, 2)
-        ran += 1
+    ran, skipped, drift = 0, 0, costs.Drift()
+    with forks.Parents() as parents:  # fresh each round: a new hash seed and memory layout
+        for keys in rounds.jobs(order).values():
+            need = sum(cost(k) for k in keys)
+            if need * drift.factor > schedule.left():
+                skipped += 1
+                continue
+            t0 = time.monotonic()
+            for key in keys:
+                ev = matrix.evidence[key]
+                if ev.failure:
+                    continue
+                run_round(ev, plan, r, parents, server)
+                overhead[raw_name(ev.facts, ev.cell)] = round(ev.seconds - costs.timed_s(ev, r), 3)
+                machine.reap_orphans({*live, *parents.pids()})
+                spent[ev.cell.workload] = round(spent.get(ev.cell.workload, 0.0) + ev.seconds, 2)
+                ran += 1
+            drift.add(need, time.monotonic() - t0)
     load = machine.Load.now(live).since(load0, machine.cores())
     return {
         "round": r,
         "cells": ran,
+        "jobs_skipped": skipped,  # jobs that did not fit in what was left of the budget
         "yardstick": yardsticks[r],
         "load": load,
         "seconds": spent,
         "overhead_s": overhead,
         "ended": now(),
     }
-
-
-def _timed(ev, r: int) -> float:
-    """The seconds round `r`'s worker spent in timed calls, warmups included (0 if it gave none)."""
-    for run in ev.bench.get_runs() if ev.bench else ():
-        if run.get_metadata().get("concbench_round") == r:
-            return sum(run.values) + sum(v for _, v in run.warmups or ())
-    return 0.0

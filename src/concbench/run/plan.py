@@ -22,6 +22,7 @@ class Plan:
     mode: str  # quick | full
     timeout_s: float  # per worker process (one cell, one round)
     budget_s: float = rounds.BUDGETS["quick"]
+    max_rounds: int | None = None  # --rounds: at most this many (None: as the budget and verdicts allow)
     seed: int = 0
     margin: float = 0.05  # models within this of each other are tied (verdicts.decide.MARGIN)
     focus: frozenset[str] = frozenset()  # the workloads whose jobs race for every round; the rest run one

@@ -22,10 +22,14 @@ from dataclasses import dataclass, field
 from concbench.registry import WORKLOADS, Cell, baseline_params
 
 MIN_ROUNDS = 3  # a CI from fewer rounds is too wide to stop on
-END_RESERVE_S = 15.0  # kept for the last judging, the verdicts, the tables and the charts
+END_RESERVE_S = 15.0  # kept for the last judging, the verdicts, the tables and the charts (a tenth of
+# a budget shorter than 150 s: a small run has little to draw)
 FOCUS = ("cpu_bound", "http_fanout", "disk_io", "mixed", "job")  # what quick runs, and gives its rounds to
 BUDGETS = {"quick": 180.0, "full": 1800.0}  # seconds for the whole run, by mode
-VALUES = {"quick": 1, "full": 3}  # values per worker process (one round of one cell), after one warmup
+VALUES = {"quick": 1, "full": 3}  # values per worker process (one round of one cell), after one warmup.
+# More values a round buy little on a shared host: its speed drifts over seconds, so 5 values a round
+# cut the spread of a pair's ratio by only 17 % for 3× the timed seconds. Cheaper rounds, not more
+# values, sharpen a verdict (docs/methodology.md).
 SHORT_S = 0.1  # a cell whose calls are shorter gets more values a round, so a round is not one blip
 MAX_VALUES = 5
 
@@ -46,6 +50,11 @@ def values(mode: str, call_s: float | None, once: bool = False) -> int:
     if not call_s:
         return VALUES[mode]
     return max(VALUES[mode], min(MAX_VALUES, round(SHORT_S / call_s)))
+
+
+def reserve(budget_s: float) -> float:
+    """The seconds of the budget kept for the end."""
+    return min(END_RESERVE_S, budget_s / 10)
 
 
 def job_of(cell: Cell) -> tuple[str, str]:
@@ -83,6 +92,7 @@ class Schedule:
     started: float | None = None  # time.monotonic() when the budget began (None: now)
     done: set[Hashable] = field(default_factory=set)  # jobs whose cells reached the target
     round: int = 0
+    max_rounds: int | None = None  # --rounds
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -93,7 +103,7 @@ class Schedule:
 
     def left(self) -> float:
         """Seconds of the budget left for rounds (the end's reserve kept)."""
-        return self.budget_s - END_RESERVE_S - self.elapsed()
+        return self.budget_s - reserve(self.budget_s) - self.elapsed()
 
     def running(self, by_job: dict[Hashable, list]) -> list[Hashable]:
         return [j for j in by_job if j not in self.done]
@@ -101,37 +111,38 @@ class Schedule:
     def order(
         self,
         by_job: dict[Hashable, list],
-        cost: Callable[[object], float] | None = None,
+        cost: Callable[[object], float],
         priority: dict[Hashable, float] | None = None,
     ) -> list:
-        """The next round's keys: the jobs still running, shuffled, each job's cells shuffled.
+        """The next round's keys: the jobs still running that fit, shuffled, each job's cells shuffled
+        (empty, and no new round, when none fits).
 
-        When the whole round would not fit in what is left of the budget, the round takes the jobs
-        whose CIs are widest (`priority`), as many as fit, whole: a job's cells always run together."""
-        self.round += 1
-        chosen = self.running(by_job)
-        if cost is not None and self.round > 1:
-            priority = priority or {}
-            chosen.sort(key=lambda j: -priority.get(j, math.inf))
-            fits, spent = [], 0.0
-            for j in chosen:
-                need = sum(cost(k) for k in by_job[j])
-                if spent + need <= self.left():
-                    fits.append(j)
-                    spent += need
-            chosen = fits
-        self.rng.shuffle(chosen)
-        out = []
+        When the whole round would not fit in what is left of the budget (round 1 included, from
+        its estimates), the round takes the jobs whose CIs are widest (`priority`; none yet in round
+        1: the plan's order), as many as fit, whole: a job's cells always run together."""
+        priority = priority or {}
+        chosen = sorted(self.running(by_job), key=lambda j: -priority.get(j, math.inf))
+        fits, spent = [], 0.0
         for j in chosen:
+            need = sum(cost(k) for k in by_job[j])
+            if spent + need <= self.left():
+                fits.append(j)
+                spent += need
+        if not fits:
+            return []
+        self.round += 1
+        self.rng.shuffle(fits)
+        out = []
+        for j in fits:
             cells = list(by_job[j])
             self.rng.shuffle(cells)
             out += cells
         return out
 
     def another(self, by_job: dict[Hashable, list], cost: Callable[[object], float]) -> bool:
-        """Whether to start another round: a first one always; then while some job is still short of
-        its target and fits, whole, in what is left of the budget (each cell's last cost)."""
-        if self.round == 0:
-            return True
+        """Whether to start another round: while some job is still short of its target and fits,
+        whole, in what is left of the budget (round 1 too, from its estimates), up to --rounds."""
+        if self.max_rounds is not None and self.round >= self.max_rounds:
+            return False
         need = [sum(cost(k) for k in by_job[j]) for j in self.running(by_job)]
         return bool(need) and min(need) <= self.left()

@@ -1,4 +1,6 @@
-"""`python -m concbench.worker --cell JSON -o OUT.json [pyperf options]`: one cell's pyperf worker."""
+"""`python -m concbench.worker --cell JSON -o OUT.json [pyperf options]`: one cell's pyperf worker.
+
+`python -m concbench.worker --parent`: a parent that forks workers (`parent.py`), never for gevent."""
 
 import sys
 
@@ -18,4 +20,10 @@ group_dies_with_parent()
 
 from concbench.worker.cell import main  # noqa: E402
 
+if sys.argv[1:] == ["--parent"]:
+    from concbench.worker.parent import serve
+
+    serve()  # returns in a forked child, as a worker
+    GIL_AT_START = getattr(sys, "_is_gil_enabled", lambda: True)()  # the state the child starts in
+    group_dies_with_parent()  # a fork's child does not inherit it
 main(GIL_AT_START)
