@@ -29,7 +29,7 @@ from ..cpu_bound.workload import BASE, count_primes
 from ..http_fanout.workload import FAULTS, waits_bound
 from ..partition import concat, with_limits
 
-QUICK = [{"requests": 30, "concurrency": 10, "latency_ms": 60, "span": 100}]  # ~0.6 ms of CPU an item
+QUICK = [{"requests": 30, "concurrency": 10, "latency_ms": 80, "span": 100}]  # ~0.6 ms of CPU an item
 FULL = [
     {"requests": 300, "concurrency": 50, "latency_ms": 10, "span": 500},
     {"requests": 300, "concurrency": 50, "latency_ms": 10, "span": 500, "faults": 1},
@@ -227,5 +227,5 @@ WORKLOAD = Workload(
     requests_per_call=requests_per_call,
     scratch=True,
     heartbeat=True,
-    round_s=1.25,  # a good day's, on the 2-core VM (2026-12)
+    round_s=1.5,  # a good day's, on the 2-core VM (2026-12)
 )
