@@ -2,8 +2,10 @@
 server or CLI process of concbench; seconds in all) and tests/e2e (`-m e2e`: real runs, cell workers,
 servers, the CLI). An e2e run that several tests can read is a session fixture here, run once."""
 
+import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,13 @@ from concbench.registry import probe_modules
 
 TESTS = Path(__file__).resolve().parent
 KINDS = ("unit", "e2e")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Runs plan their first round from this machine's records of earlier runs (run/costs.py): the
+    tests' runs keep their own, fresh each session, so that what a test sees does not depend on
+    what ran here before."""
+    os.environ["CONCBENCH_COSTS"] = str(Path(tempfile.mkdtemp(prefix="concbench-costs-")) / "costs.json")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

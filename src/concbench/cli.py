@@ -319,8 +319,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     console.print(answer.undecided(found), highlight=False, soft_wrap=True)
     if skipped := sum(r.status == Status.NOT_RUN for r in rows):
         console.print(
-            f"{skipped} cells not run: the budget ({plan.budget_s:g} s) had no room for them; "
-            f"give more with --budget, or go on with: concbench run --resume {plan.out}",
+            f"{skipped} cells not run: the budget ({plan.budget_s:g} s) had no room for their jobs; "
+            "a longer --budget runs them",
             highlight=False,
             soft_wrap=True,
         )

@@ -31,3 +31,15 @@ def test_a_run_of_slow_cells_stops_within_its_budget(concbench, tmp_path):
         (slow,) = [r for r in csv.DictReader(f) if r["workload"] == "cpu_bound"]
     assert 1 <= int(slow["rounds"]) < 3, "the budget stopped it before the 3 rounds a target needs"
     assert "imprecise" in slow["note"]
+
+
+def test_a_budget_with_no_room_for_a_first_round_runs_nothing_and_says_so(concbench, tmp_path):
+    """Round 1 is planned against the budget too: 1 s leaves no room, so no cell starts."""
+    out = tmp_path / "none"
+    proc = concbench("run", "--workload", "cpu_bound", "--model", "sync", "--budget", "1s", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "cells not run: the budget (1 s) had no room for their jobs" in proc.stdout
+    assert "no model timed" in proc.stdout
+    assert json.loads((out / "manifest.json").read_text())["rounds"] == []
+    with (out / "results.csv").open() as f:
+        assert {r["status"] for r in csv.DictReader(f)} == {"not run"}

@@ -21,7 +21,8 @@ def line(v: Verdict) -> str:
     untimed = [p.label for p in v.places if p.standing == Standing.NOT_TIMED]
     tail = f"; not timed: {', '.join(untimed)}" if untimed else ""
     if v.state == State.ONE_MODEL:
-        return head + f"only {' · '.join(p.label for p in v.best) or 'no model'} timed{tail}"
+        timed = " · ".join(p.label for p in v.best)
+        return head + (f"only {timed} timed{tail}" if timed else f"no model timed{tail}")
     if v.state == State.NO_SPREAD:
         measured = [p for p in v.places if p.standing == Standing.MEASURED]
         order = ", ".join(f"{p.label} {p.ratio:.2f}×" for p in measured)
@@ -49,6 +50,8 @@ def undecided(verdicts: Iterable[Verdict]) -> str:
         parts.append(f"{len(unsettled)} unsettled (more rounds decide them: --budget 10m{most})")
     if none := by[State.NO_SPREAD]:
         parts.append(f"{len(none)} with no verdict (one round: no spread measured; give it --budget)")
-    if alone := by[State.ONE_MODEL]:
+    if alone := [v for v in by[State.ONE_MODEL] if v.best]:
         parts.append(f"{len(alone)} with one model timed")
+    if none := [v for v in by[State.ONE_MODEL] if not v.best]:
+        parts.append(f"{len(none)} with no model timed")
     return "verdicts: " + "; ".join(parts)

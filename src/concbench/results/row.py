@@ -22,7 +22,7 @@ class Status(StrEnum):
     IMPOSSIBLE = "impossible"  # beyond what physics allows: noise or a bug, never a finding
     NA = "n/a"  # cannot run here, with the reason
     FAILED = "failed"  # ran and failed (verification, crash, timeout), with the reason; no timing
-    NOT_RUN = "not run"  # the run was stopped before its turn; `concbench run --resume DIR` runs it
+    NOT_RUN = "not run"  # stopped before its turn (--resume runs it), or no room in the budget (--budget)
 
     @property
     def timed(self) -> bool:
