@@ -18,6 +18,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import pyperf
+
 from concbench.registry import WORKLOADS
 from concbench.run import rounds
 from concbench.run.judge import Evidence
@@ -77,8 +79,12 @@ def timed_s(ev: Evidence, r: int) -> float:
     """The seconds round `r`'s worker spent in timed calls, warmups included (0 if it gave none)."""
     for run in ev.bench.get_runs() if ev.bench else ():
         if run.get_metadata().get("concbench_round") == r:
-            return sum(run.values) + sum(v for _, v in run.warmups or ())
+            return _timed(run)
     return 0.0
+
+
+def _timed(run: pyperf.Run) -> float:
+    return sum(run.values) + sum(v for _, v in run.warmups or ())
 
 
 @dataclass
@@ -93,10 +99,8 @@ class Costs:
     def __call__(self, key: Key) -> float:
         ev = self.evidence[key]
         if ev.bench is not None and ev.seconds:
-            last = ev.bench.get_runs()[-1]
-            call = ev.bench.mean()
-            overhead = max(0.0, ev.seconds - sum(last.values) - sum(v for _, v in last.warmups or ()))
-            return overhead + (1 + values(ev, self.plan)) * call
+            overhead = max(0.0, ev.seconds - _timed(ev.bench.get_runs()[-1]))
+            return overhead + (1 + values(ev, self.plan)) * ev.bench.mean()
         if (rec := self.records.get(record_id(key))) is not None:
             return rec.cost(values(ev, self.plan), self.loop_s)
         return WORKLOADS[key[1].workload].round_s

@@ -12,13 +12,12 @@ import time
 from concbench.host import machine
 from concbench.host.pythons import Facts
 from concbench.registry import MODELS, WORKLOADS, Cell, variant
-from concbench.run import forks, rounds
+from concbench.run import costs, forks
 from concbench.run.judge import Evidence
 from concbench.run.plan import Plan
 from concbench.run.services import Server
 from concbench.worker.cell import Spec, command
 from concbench.worker.verify import server_counts
-from concbench.workloads import Kind
 
 ERROR_LINE = re.compile(r"^\w*(Error|Exception|Failed|Interrupt)\b.*")
 PYPERF_MANAGER_ERROR = re.compile(r"failed with exit code \d+$")  # says less than the worker's own error
@@ -96,11 +95,7 @@ def _run_worker(
         round=round_no,
         probe_client=variant(cell).client == "aiohttp",
     )
-    call_s = ev.bench.mean() if ev.bench else None
-    once = cell.workload not in plan.focus and wl.kind == Kind.PRICE
-    argv = command(
-        facts.executable, spec, str(out), rounds.values(plan.mode, call_s, once), model.monkey_patch
-    )
+    argv = command(facts.executable, spec, str(out), costs.values(ev, plan), model.monkey_patch)
     server_cpu0 = server.cpu_s() if server else None
     try:
         returncode, stderr = parents.run(argv, plan.timeout_s, forkable=not model.monkey_patch)
