@@ -1,4 +1,4 @@
-# concbench with CPython 3.14 and 3.14t (free-threaded), both from uv, and fio + wrk for the limits.
+# concbench with CPython 3.14 and 3.14t (free-threaded), both from uv, fio and wrk (the limits, serve's load).
 #   docker build -t concbench .
 #   docker run --rm -v "$PWD/results:/results" concbench run --out /results/run1 \
 #       --python /opt/venv/bin/python --python /opt/venv-t/bin/python

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -253,10 +254,14 @@ def variant(cell: Cell) -> Variant:
 
 def unavailable(cell: Cell, facts: Facts) -> str | None:
     """Why `cell` cannot run on the interpreter described by `facts`, or None when it can."""
-    model = MODELS[cell.model]
+    model, wl = MODELS[cell.model], WORKLOADS[cell.workload]
+    if reason := wl.not_applicable.get(cell.model):
+        return reason
+    if missing := next((how for tool, how in wl.tools if not shutil.which(tool)), None):
+        return missing
     if not facts.imports.get("concbench", {}).get("ok"):
         return "concbench is not installed for this interpreter"
-    if plugin := _plugin_module(WORKLOADS[cell.workload]):
+    if plugin := _plugin_module(wl):
         result = facts.imports.get(plugin, {"ok": False, "error": "not probed"})
         if not result["ok"]:
             return f"the workload's package does not import here ({plugin}: {result['error']})"

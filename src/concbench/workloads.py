@@ -100,6 +100,9 @@ class Workload:
     round_s: float = 1.0  # a cell-round at its quick case on a good day, worker start to end (averaged
     # over its models): round 1's estimate until this machine has recorded its own (run/costs.py)
     by_default: bool = True  # in a run without --workload (job: only with --job)
+    not_applicable: dict[str, str] = field(default_factory=dict)  # model -> why its cells are n/a (a
+    # result with its reason, never a silent gap)
+    tools: tuple[tuple[str, str], ...] = ()  # (program, how to get it): its cells are n/a without it
     tiny: dict[str, int] | None = None  # a case small enough for the tests of every model (with workers);
     # None: its own tests run it (job: it needs a function)
     package: str = field(default="", compare=False)  # where its modules are; the registry sets it

@@ -148,3 +148,37 @@ def test_a_cell_worker_dies_with_its_runner_even_by_sigkill(tmp_path, model):
     parent.kill()
     parent.wait()
     assert not wait_until_gone(seen, tmp_path, timeout=10), "the worker and its pool are gone"
+
+
+def servers(pid: int) -> list[str]:
+    """The app servers among a run's processes (serve: gunicorn, uvicorn through its launcher)."""
+    out = []
+    for p in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            cmd = " ".join(p.cmdline())
+            if "serve._app" in cmd or "serve._launch" in cmd:
+                out.append(cmd)
+    return out
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_a_run_stopped_while_a_server_serves_leaves_no_server_behind(tmp_path, how):
+    """serve's servers (a master and its workers, started by the cell's worker) go with the run."""
+    import shutil
+
+    if not shutil.which("wrk"):
+        pytest.skip("serve needs wrk")
+    out = tmp_path / "run"
+    argv = [sys.executable, "-m", "concbench", "run", "--workload", "serve", "--model", "sync"]
+    argv += ["--model", "multiprocessing", "--rounds", "1", "--python", sys.executable, "--out", str(out)]
+    proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
+    deadline, seen = time.monotonic() + 120, {}
+    while not servers(proc.pid):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    time.sleep(0.3)  # its workers up too
+    seen = family(proc.pid)
+    proc.send_signal(how)
+    proc.communicate(timeout=60)
+    left = wait_until_gone(seen, out)
+    assert not left, "\n".join(left)

@@ -41,7 +41,12 @@ class Server:
         return total
 
     def demand_note(self, params: dict) -> str:
-        demand = params["concurrency"] / (params["latency_ms"] / 1000)
+        """A note when the cell's requests could ask more than half the server's capacity: C (or a
+        load generator's K connections) in flight, each held L ms."""
+        in_flight = params.get("concurrency") or params.get("connections")
+        if not in_flight or not params.get("latency_ms"):
+            return ""
+        demand = in_flight / (params["latency_ms"] / 1000)
         if demand > self.capacity["req_per_s"] / 2:
             return (
                 f"server-bound? demand {demand:.0f} req/s is over half the server's capacity "
