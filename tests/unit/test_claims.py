@@ -185,6 +185,38 @@ def _manager(manager_us: float, rounds: tuple) -> list[dict]:
     ]
 
 
+def _server(label: str, wall: float, mb: float, case: dict, rounds=STEADY, mb_rounds=STEADY, **kw) -> dict:
+    """A serve cell: its wall, and its server's memory (PSS, whole tree) as a metric, per round."""
+    figures = {"pss_total_mb": {r: mb * f for r, f in enumerate(mb_rounds, 1)}}
+    params = json.dumps({"connections": 32, "requests": 300, "workers": 2, **case})
+    metrics = json.dumps({"pss_total_mb": mb})
+    return cell(
+        "serve", label, wall, params=params, metrics=metrics, rounds_figures=figures, rounds=rounds, **kw
+    )
+
+
+WAITS = {"latency_ms": 10, "work": 0}
+COMPUTES = {"latency_ms": 10, "work": 1250}
+
+
+def _serve_memory(threads_mb: float, rounds: tuple) -> list[dict]:
+    return [
+        _server("asyncio", 0.13, 33.0, WAITS),
+        _server("threads", 0.17, threads_mb, WAITS, mb_rounds=rounds, rounds=rounds),
+    ]
+
+
+def _sync_per_core(sync_s: float, rounds: tuple) -> list[dict]:
+    return [_server("multiprocessing", 0.6, 88.0, COMPUTES), _server("sync", sync_s, 37.0, COMPUTES, rounds)]
+
+
+def _one_process(ft_s: float, rounds: tuple) -> list[dict]:
+    return [
+        _server("threads", 0.8, 82.0, COMPUTES, interp=FT, cores=4),
+        _server("freethreading", ft_s, 64.0, COMPUTES, rounds, interp=FT, cores=4),
+    ]
+
+
 INTERVAL_CLAIMS = [  # claim, its cells, an x that supports it, one that contradicts it
     (claims.aiofiles_is_a_thread_pool, _aiofiles, 0.2, 0.1),
     (claims.async_single_request, _single, 1.05, 0.5),
@@ -198,6 +230,9 @@ INTERVAL_CLAIMS = [  # claim, its cells, an x that supports it, one that contrad
     (claims.coroutines_switch_faster, _pingpong, 30.0, 40.0),
     (claims.free_threading_shares_little, _shared, 55.0, 100.0),
     (claims.sharing_across_processes, _manager, 15.0, 5.0),
+    (claims.async_servers_hold_calls_lightly, _serve_memory, 41.0, 25.0),
+    (claims.sync_workers_match_async_per_core, _sync_per_core, 0.62, 1.7),
+    (claims.one_free_threaded_process, _one_process, 0.8, 1.2),
 ]
 ids = [c[0].__name__ for c in INTERVAL_CLAIMS]
 
@@ -440,3 +475,18 @@ def test_swallowing_claim_flips_when_the_swallowing_units_stop_anyway(swallow, e
 def test_the_page_shows_each_outcome_in_its_own_colour(tmp_path):
     html = page.claims_section(Results(tmp_path, {}, frame(*_gevent(0.052, WIDE))))
     assert '<div class="inconclusive"><b>inconclusive</b>' in html and ".inconclusive{" in page.STYLE
+
+
+def test_sync_per_core_is_judged_only_where_a_request_computes():
+    waits = [_server("multiprocessing", 0.13, 88.0, WAITS), _server("sync", 1.7, 37.0, WAITS)]
+    assert outcome(claims.sync_workers_match_async_per_core, *waits) is NOT
+
+
+def test_one_free_threaded_process_needs_cores_for_both_sides():
+    two_cores = [{**c, "cores": 2} for c in _one_process(0.8, JITTER)]
+    v = claims.one_free_threaded_process(frame(*two_cores))
+    assert v.outcome is NOT and "W + 2 cores" in v.why
+    assert any("needs 4 cores" in e for e in v.evidence)
+    more_memory = _one_process(0.8, JITTER)
+    more_memory[1] = _server("freethreading", 0.8, 120.0, COMPUTES, JITTER, interp=FT, cores=4)
+    assert outcome(claims.one_free_threaded_process, *more_memory) is CON

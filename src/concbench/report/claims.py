@@ -226,10 +226,18 @@ def _ratio(a: pd.Series, b: pd.Series, col: str = "wall_s") -> Figure:
     return Figure(point)
 
 
+def _own(r: pd.Series, key: str) -> float:
+    """One of a cell's own figures: its results.csv column, or its workload's metric."""
+    if key in r.index:
+        return float(r[key])
+    return float(json.loads(r.metrics if isinstance(r.get("metrics"), str) else "{}").get(key, "nan"))
+
+
 def _paired(a: pd.Series, b: pd.Series, key: str) -> Figure:
-    """`a` over `b` in one of the worker's own figures (data.FIGURES: loop lag, memory per unit),
-    paired by round over at least 2 common rounds; else no interval (one figure per cell)."""
-    point = a[key] / max(b[key], 1e-3)
+    """`a` over `b` in one of the worker's own figures (data.FIGURES: loop lag, memory per unit, a
+    server's memory), paired by round over at least 2 common rounds; else no interval (one figure
+    per cell)."""
+    point = _own(a, key) / max(_own(b, key), 1e-3)
     law = paired.ratio_law(a.rounds_figures.get(key, {}), b.rounds_figures.get(key, {}))
     if law is None:
         return Figure(point, basis="one figure per cell: no interval")
@@ -786,6 +794,97 @@ def swallowing_breaks_cancellation(df: pd.DataFrame) -> ClaimCheck:
         "the swallowing units stopped as the plain ones did",
         "the cancelled units redid their work, and the caller waited for it",
         "no cancel failure cells of both asyncio and asyncio/swallow ran",
+    )
+
+
+def _serve_pairs(df: pd.DataFrame, a: str, b: str, keep: Callable[[dict], bool]) -> list:
+    """serve's cells `a` and `b` of the same interpreter and case, for the cases `keep` takes."""
+    return [(x, y, p) for x, y in _pair(df, "serve", a, b) if keep(p := json.loads(x.params))]
+
+
+@claim("serve:asyncio", "serve:threads")
+def async_servers_hold_calls_lightly(df: pd.DataFrame) -> ClaimCheck:
+    """On serve's cases with a downstream wait (L > 0) and no CPU work, gthread's memory (the whole
+    server, PSS) over uvicorn's, both holding the same K connections, paired by round: supported
+    where the interval lies wholly above 1, contradicted where wholly below."""
+    v = ClaimCheck("Async servers hold many slow downstream calls with less memory than threads")
+    places = []
+    for t, a, _ in _serve_pairs(df, "threads", "asyncio", lambda p: p["latency_ms"] > 0 and not p["work"]):
+        memory = _paired(t, a, "pss_total_mb")
+        mb = {name: _own(r, "pss_total_mb") for name, r in (("gthread", t), ("uvicorn", a))}
+        v.evidence.append(
+            f"{_where(t)}: gthread {mb['gthread']:.0f} MB, uvicorn {mb['uvicorn']:.0f} MB; "
+            f"threads/asyncio ×{memory.text()}"
+        )
+        places.append(Place(_where(t), (Interval(memory, 1.0, True, "×1 (the same memory)"),)))
+    return v.settle(
+        places,
+        "the thread server held the calls in less memory than the async one",
+        "the async server held the same calls in less memory",
+        "no serve cells of both threads and asyncio at a case with a downstream wait and no CPU work",
+    )
+
+
+SYNC_PER_CORE_WORK = 750  # "a few ms" of CPU a request: serve's work units (250 ≈ 1 ms)
+
+
+@claim("serve:sync", "serve:multiprocessing")
+def sync_workers_match_async_per_core(df: pd.DataFrame) -> ClaimCheck:
+    """On serve's cases with at least SYNC_PER_CORE_WORK units of CPU a request (~3 ms), gunicorn's W
+    sync workers against W uvicorn workers (an async server per core, the same processes), wall time
+    for the same requests paired by round: supported where the interval lies wholly below 1.10
+    (within 10 %), contradicted where wholly above."""
+    v = ClaimCheck("Once a request does a few ms of CPU work, W sync workers match an async server per core")
+    places = []
+    for s, m, p in _serve_pairs(df, "sync", "multiprocessing", lambda p: p["work"] >= SYNC_PER_CORE_WORK):
+        ratio = _ratio(s, m)
+        v.evidence.append(
+            f"{_where(s)}: sync {seconds(s.wall_s)}, uvicorn --workers {seconds(m.wall_s)} "
+            f"(L = {p['latency_ms']} ms); sync/async ×{ratio.text()}"
+        )
+        places.append(Place(_where(s), (Interval(ratio, KEEPS_UP, False, f"×{KEEPS_UP} (10 % behind)"),)))
+    return v.settle(
+        places,
+        f"W sync workers fell more than {KEEPS_UP - 1:.0%} behind W async ones",
+        "the CPU work, not the waiting, set the pace: sync workers kept up",
+        "no serve cells of both sync and multiprocessing at a case with a few ms of CPU work",
+    )
+
+
+def serve_min_cores(workers: int) -> int:
+    """The cores a claim of W processes against T threads needs: one per worker, one for wrk and one
+    for the mock server, so neither side waits for the other's core."""
+    return workers + 2
+
+
+@claim("serve:freethreading", "serve:threads")
+def one_free_threaded_process(df: pd.DataFrame) -> ClaimCheck:
+    """On 3.14t, serve's one gthread process of K threads (freethreading) against W processes of K/W
+    (threads), paired by round: supported where the wall time's interval lies wholly below 1.10 and
+    the memory's (whole server, PSS) wholly below 1; contradicted where either lies wholly on the
+    other side. Not measured on a machine with fewer than W + 2 cores (`serve_min_cores`)."""
+    v = ClaimCheck("One free-threaded process of T threads matches W processes, with less memory (3.14t)")
+    places, short = [], []
+    for f, t, p in _serve_pairs(df, "freethreading", "threads", lambda p: True):
+        if f.cores < (need := serve_min_cores(p["workers"])):
+            short.append(
+                f"{_where(f)}: needs {need} cores (W = {p['workers']} workers, wrk, the mock), has {f.cores}"
+            )
+            continue
+        ratio, memory = _ratio(f, t), _paired(f, t, "pss_total_mb")
+        v.evidence.append(
+            f"{_where(f)}: 1 × {p['connections']} threads {seconds(f.wall_s)}, "
+            f"{_own(f, 'pss_total_mb'):.0f} MB; {p['workers']} processes {seconds(t.wall_s)}, "
+            f"{_own(t, 'pss_total_mb'):.0f} MB; wall ×{ratio.text()}, memory ×{memory.text()}"
+        )
+        tests = (Interval(ratio, KEEPS_UP, False, f"×{KEEPS_UP}"), Interval(memory, 1.0, False, "×1"))
+        places.append(Place(_where(f), tests))
+    v.evidence += short
+    return v.settle(
+        places,
+        "one process of threads fell behind W processes, or took more memory",
+        "one process of threads kept up with W processes in less memory",
+        "not measured below W + 2 cores" if short else "no serve cells of both freethreading and threads ran",
     )
 
 

@@ -99,7 +99,8 @@ def round_means(b: pyperf.Benchmark | None) -> dict[int, float]:
     return out
 
 
-FIGURES = ("loop_lag_p99_ms", "mem_kb_per_unit")  # a worker's own figures that claims pair by round
+FIGURES = ("loop_lag_p99_ms", "mem_kb_per_unit", "pss_total_mb")  # a worker's own figures that claims
+# pair by round (pss_total_mb: a serve cell's server)
 
 
 def round_figures(b: pyperf.Benchmark | None) -> dict[str, dict[int, float]]:

@@ -183,6 +183,8 @@ def _notes(row: Row, ctx: Context, wall: paired.Estimate) -> None:
         if note and _server_busy(row, ctx):  # requests queued in front of a busy server do not show
             note = note.replace("client-bound", "server-bound") + " (the server had no CPU to spare)"
         notes.append(note)
+    if (load := json.loads(row.metrics or "{}").get("wrk_core", 0)) >= BUSY:  # serve's load generator
+        notes.append(f"load-bound: wrk used {load:.2f} of a core, so it may have set the pace")
     if row.workers > row.cores and (row.cpu_s or 0) > BUSY * row.cores * row.wall_s:
         notes.append(f"oversubscribed: {row.workers} workers on {row.cores} cores, all of them busy")
     if row.gil_reenabled:

@@ -20,20 +20,22 @@ def gunicorn(worker_class: str, workers: int, threads: int = 1) -> Server:
     return Server(argv, workers, f"gunicorn {version('gunicorn')} {worker_class}, {shape}")
 
 
-def uvicorn(workers: int) -> Server:
+def uvicorn(workers: int, client: str = "aiohttp") -> Server:
     """uvicorn (its default loop and HTTP parser: uvloop and httptools where installed), the app
-    fetching through aiohttp; `workers` > 1: uvicorn's own `--workers` supervisor."""
+    fetching through `client` (aiohttp or httpx); `workers` > 1: uvicorn's own `--workers` supervisor."""
     argv = (
         sys.executable,
         "-m",
         "concbench.suites.serve._launch",
         "{fd}",
         str(workers),
-        f"{APP}:asgi_aiohttp",
+        f"{APP}:asgi_{client}",
     )
     parts = ", ".join(m for m in ("uvloop", "httptools") if find_spec(m)) or "asyncio, h11"
     return Server(
-        argv, workers, f"uvicorn {version('uvicorn')} ({parts}), {workers} worker{'s' * (workers > 1)}"
+        argv,
+        workers,
+        f"uvicorn {version('uvicorn')} ({parts}), {client}, {workers} worker{'s' * (workers > 1)}",
     )
 
 

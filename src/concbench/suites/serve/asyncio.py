@@ -3,7 +3,8 @@
     uvicorn --workers 1 app:asgi_aiohttp
 
 One event loop holds every connection; the CPU work runs on it, inline, as an async app's JSON
-rendering does.
+rendering does. Variant `httpx` (full): the downstream through httpx, trio's client, so that
+asyncio and trio can be compared on the same client.
 """
 
 from collections.abc import Iterator
@@ -16,5 +17,5 @@ from .workload import Params
 
 @contextmanager
 def setup(p: Params) -> Iterator[Call]:
-    with served(p, uvicorn(1)) as call:
+    with served(p, uvicorn(1, "httpx" if p.variant == "httpx" else "aiohttp")) as call:
         yield call

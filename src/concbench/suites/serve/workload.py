@@ -144,7 +144,10 @@ WORKLOAD = Workload(
     variants={
         "sync": (Variant(imports=_GUNICORN, client="urllib3", about="gunicorn, sync workers"),),
         "threads": (Variant(imports=_GUNICORN, client="urllib3", about="gunicorn, gthread workers"),),
-        "asyncio": (Variant(imports=_ASGI_ASYNCIO, client="aiohttp", about="uvicorn, one process"),),
+        "asyncio": (
+            Variant(imports=_ASGI_ASYNCIO, client="aiohttp", about="uvicorn, one process"),
+            Variant("httpx", ("uvicorn", "httpx"), "httpx", "uvicorn, the downstream through httpx", False),
+        ),
         "trio": (Variant(imports=("hypercorn", "httpx"), client="httpx", about="hypercorn, trio worker"),),
         "gevent": (Variant(imports=_GUNICORN, client="urllib3", about="gunicorn, gevent workers"),),
         "freethreading": (
