@@ -140,3 +140,27 @@ class _Httpx:
 
 asgi_aiohttp = _asgi(_Aiohttp)
 asgi_httpx = _asgi(_Httpx)
+
+
+def aiohttp_web():
+    """The same app on aiohttp.web (an asyncio server of its own), one ClientSession for its life."""
+    import aiohttp
+    from aiohttp import web
+
+    async def session(app: web.Application):
+        app["get"] = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        yield
+        await app["get"].close()
+
+    async def handle(request: web.Request) -> web.Response:
+        if request.path == HEALTH:
+            return web.Response(body=health(), content_type="application/json")
+        async with request.app["get"].get(DOWNSTREAM) as r:
+            code, data = r.status, await r.read()
+        status, body = (200, answer(data, WORK)) if code == 200 else (502, _failed(code))
+        return web.Response(status=status, body=body, content_type="application/json")
+
+    app = web.Application()
+    app.cleanup_ctx.append(session)
+    app.router.add_get("/{path:.*}", handle)
+    return app

@@ -44,3 +44,9 @@ def hypercorn_trio() -> Server:
     argv = (sys.executable, "-m", "hypercorn", "--bind", "fd://{fd}", "--worker-class", "trio")
     argv += ("--workers", "1", "--log-level", "warning", "--graceful-timeout", "1", f"{APP}:asgi_httpx")
     return Server(argv, 1, f"hypercorn {version('hypercorn')} trio, 1 worker")
+
+
+def aiohttp_web() -> Server:
+    """aiohttp's own server (aiohttp.web), one process, the app fetching through aiohttp."""
+    argv = (sys.executable, "-m", "concbench.suites.serve._launch", "{fd}", "1", "aiohttp.web")
+    return Server(argv, 1, f"aiohttp.web {version('aiohttp')}, 1 process")

@@ -147,6 +147,7 @@ WORKLOAD = Workload(
         "asyncio": (
             Variant(imports=_ASGI_ASYNCIO, client="aiohttp", about="uvicorn, one process"),
             Variant("httpx", ("uvicorn", "httpx"), "httpx", "uvicorn, the downstream through httpx", False),
+            Variant("aiohttp", ("aiohttp",), "aiohttp", "aiohttp.web's own server", False),
         ),
         "trio": (Variant(imports=("hypercorn", "httpx"), client="httpx", about="hypercorn, trio worker"),),
         "gevent": (Variant(imports=_GUNICORN, client="urllib3", about="gunicorn, gevent workers"),),
