@@ -22,7 +22,8 @@ CASES = [  # every variant of every workload that has a tiny case (the job workl
 
 # The failure workload's tiny case proves that C units were in flight when unit 0 failed (fail_ms 20
 # into 100 ms requests): on a loaded free-threaded build (tox's envs run side by side) the others were
-# not always sent within 20 ms. The same shape, three times slower, leaves them 60 ms.
+# not always sent within 20 ms, and once (CI, serve's servers beside it, multiprocessing) not within
+# 60 ms. The same shape, five times slower, leaves them 100 ms.
 SLOWER = {"failure": ("latency_ms", "fail_ms", "deadline_ms", "cancel_ms")}
 
 
@@ -30,7 +31,7 @@ def tiny(workload: str) -> dict:
     case = dict(WORKLOADS[workload].tiny)
     for key in SLOWER.get(workload, ()):
         if key in case:
-            case[key] *= 3
+            case[key] *= 5
     return case
 
 
