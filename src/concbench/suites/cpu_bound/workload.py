@@ -45,14 +45,19 @@ def count_primes(bounds: tuple[int, int]) -> int:
     return count
 
 
-def reference(p: Params) -> list[int]:
-    """The expected results, by a segmented sieve of Eratosthenes."""
-    lo, hi = BASE, BASE + p.tasks * p.span
-    sieve = bytearray([1]) * (hi - lo)
+def sieve(lo: int, hi: int) -> bytearray:
+    """A segmented sieve of Eratosthenes over [lo, hi) (lo > 2): 1 at each prime, 0 elsewhere."""
+    marks = bytearray([1]) * (hi - lo)
     for d in range(2, isqrt(hi) + 1):
         first = max(d * d, -(-lo // d) * d) - lo
-        sieve[first::d] = bytes(len(range(first, hi - lo, d)))
-    return [sieve[i * p.span : (i + 1) * p.span].count(1) for i in range(p.tasks)]
+        marks[first::d] = bytes(len(range(first, hi - lo, d)))
+    return marks
+
+
+def reference(p: Params) -> list[int]:
+    """The expected results, by a segmented sieve of Eratosthenes."""
+    primes = sieve(BASE, BASE + p.tasks * p.span)
+    return [primes[i * p.span : (i + 1) * p.span].count(1) for i in range(p.tasks)]
 
 
 def ideal_s(params: dict[str, int], sync_s: float, cores: int, reference_s: float) -> float:

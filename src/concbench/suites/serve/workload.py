@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from concbench.servers.content import body
-from concbench.suites.cpu_bound.workload import BASE
+from concbench.suites.cpu_bound.workload import BASE, sieve
 from concbench.workloads import Metric, Variant, Workload
 
 from ..clients import origin_of
@@ -105,13 +105,7 @@ def expected_body(work: int) -> bytes:
     data = body(ITEM, SIZE)
     digest = hashlib.sha256(data).hexdigest()
     lo = BASE + int(digest[:4], 16) * 2
-    primes = 0
-    if work:
-        sieve = bytearray([1]) * work
-        for d in range(2, math.isqrt(lo + work) + 1):
-            first = max(d * d, -(-lo // d) * d) - lo
-            sieve[first::d] = bytes(len(range(first, work, d)))
-        primes = sum(sieve[(lo | 1) - lo :: 2])
+    primes = sieve(lo, lo + work).count(1)
     return json.dumps({"item": ITEM, "bytes": SIZE, "sha256": digest, "primes": primes}).encode()
 
 
