@@ -61,12 +61,15 @@ def _peak_rss(proc: psutil.Process) -> int:
 def tree_pss() -> int:
     """Proportional set size of this process and its descendants, in bytes: shared pages split
     fairly, so forked children are not counted twice (Linux; RSS where PSS is not available)."""
-    total = 0
-    for proc in _processes():
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            info = proc.memory_full_info()
-            total += getattr(info, "pss", info.rss)
-    return total
+    return sum(pss(proc) for proc in _processes())
+
+
+def pss(proc: psutil.Process) -> int:
+    """One process's proportional set size in bytes (RSS where PSS is not available; 0 once gone)."""
+    with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+        info = proc.memory_full_info()
+        return getattr(info, "pss", info.rss)
+    return 0
 
 
 def tree_peak_rss() -> int:

@@ -18,12 +18,13 @@ import sys
 
 from concbench.suites.cpu_bound.workload import BASE, count_primes
 
-CONFIG = "CONCBENCH_SERVE"  # JSON: {"downstream": URL of the item, "work": units}
+CONFIG = "CONCBENCH_SERVE"  # JSON: {"downstream": URL of the item, "work": units, "pool": connections}
 HEALTH = "/_health"
 ITEM = 7  # the item every request asks the downstream for
-_config = json.loads(os.environ.get(CONFIG, '{"downstream": "", "work": 0}'))
+_config = json.loads(os.environ.get(CONFIG, '{"downstream": "", "work": 0, "pool": 10}'))
 DOWNSTREAM: str = _config["downstream"]
 WORK: int = _config["work"]
+POOL: int = _config["pool"]  # a WSGI worker's downstream connections
 JSON = [(b"content-type", b"application/json")]
 
 
@@ -55,7 +56,7 @@ def _get() -> tuple[int, bytes]:
     if _pool is None:
         import urllib3
 
-        _pool = urllib3.PoolManager(maxsize=int(os.environ.get("CONCBENCH_SERVE_POOL", "10")))
+        _pool = urllib3.PoolManager(maxsize=POOL)
     r = _pool.request("GET", DOWNSTREAM, retries=False)
     return r.status, r.data
 

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from concbench.worker.usage import EXTRA
+from concbench.worker.usage import EXTRA, pss
 
 from ._app import CONFIG, HEALTH
 from .workload import NO_WRK, Burst, Params
@@ -146,11 +146,7 @@ class Mock:
 
 def _pss_mb(procs: list[psutil.Process], workers: int) -> tuple[float, float]:
     """(mean PSS of the `workers` largest processes, PSS of the whole tree), in MB."""
-    sizes = []
-    for proc in procs:
-        with suppress(psutil.Error):
-            info = proc.memory_full_info()
-            sizes.append(getattr(info, "pss", info.rss) / 2**20)
+    sizes = [pss(proc) / 2**20 for proc in procs]
     largest = sorted(sizes, reverse=True)[:workers]
     return (sum(largest) / len(largest) if largest else 0.0), sum(sizes)
 
@@ -186,8 +182,8 @@ def served(p: Params, server: Server, gil_off: bool = False) -> Iterator[Call]:
     wrk = shutil.which("wrk")
     if not wrk:
         raise RuntimeError(NO_WRK)
-    env = {**os.environ, CONFIG: json.dumps({"downstream": p.downstream, "work": p.work})}
-    env["CONCBENCH_SERVE_POOL"] = str(p.connections)
+    config = {"downstream": p.downstream, "work": p.work, "pool": p.connections}
+    env = {**os.environ, CONFIG: json.dumps(config)}
     with tempfile.TemporaryDirectory(prefix="concbench-serve-") as tmp:
         script, log = Path(tmp) / "burst.lua", Path(tmp) / "server.log"
         script.write_text(SCRIPT)
@@ -235,9 +231,8 @@ def served(p: Params, server: Server, gil_off: bool = False) -> Iterator[Call]:
 
                 EXTRA["req_per_s"] = counts["answered"] / wall
                 EXTRA["wrk_core"] = wrk_cpu / wall
-                for pct in (50, 90, 99, "max"):
-                    key = "max_us" if pct == "max" else f"p{pct}_us"
-                    EXTRA[f"lat_{'max' if pct == 'max' else f'p{pct}'}_ms"] = counts[key] / 1000
+                for name in ("p50", "p90", "p99", "max"):
+                    EXTRA[f"lat_{name}_ms"] = counts[f"{name}_us"] / 1000
                 return Burst(
                     counts["answered"],
                     counts["bad"],
