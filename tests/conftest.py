@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,47 @@ def quick_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     out = tmp_path_factory.mktemp("run") / "results"
     args = ("run", "--workload", "cpu_bound", "--quick", "--budget", "40s", "--seed", "7", "--out", str(out))
     return out, _concbench(*args)
+
+
+class Tiles(HTMLParser):
+    """Each tile of the grid: its chips, its bars (label, ratio) and its status line."""
+
+    def __init__(self):
+        super().__init__()
+        self.tiles: list[dict] = []
+        self.jobs: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        css = dict(attrs).get("class", "") or ""
+        if "tile" in css.split():
+            self.tiles.append({"chips": [], "bars": [], "meta": "", "it": "", "css": css})
+        elif css in ("job", "it", "meta", "r", "l") or css.startswith("chip "):
+            self._in = css.split()[0]
+
+    def handle_data(self, data):
+        if self._in is None:
+            return
+        if self._in == "job":
+            self.jobs.append(data)
+        elif self._in == "chip":
+            self.tiles[-1]["chips"].append(data)
+        elif self._in == "l":
+            self.tiles[-1]["bars"].append([data])
+        elif self._in == "r":
+            self.tiles[-1]["bars"][-1].append(data)
+        else:
+            self.tiles[-1][self._in] += data
+        self._in = None
+
+
+@pytest.fixture
+def parse_grid():
+    """The report's verdict grid parsed back from its HTML: `.tiles` and `.jobs`."""
+
+    def parse(html: str) -> Tiles:
+        found = Tiles()
+        found.feed(html)
+        return found
+
+    return parse

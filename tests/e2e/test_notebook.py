@@ -7,6 +7,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from concbench.report import grid
+from concbench.report.data import load
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
 REFERENCE = ROOT / "results" / "reference"
@@ -26,5 +29,8 @@ def test_notebook_executes_on_the_reference_results(monkeypatch):
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 4, "every chart cell draws a chart"
-    text = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
-    assert "could be best" in text and "CPU work:" in text, "the verdicts, per job in words"
+    shown = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    res = load(results)
+    interpreters = [it["id"] for it in res.manifest.get("interpreters", [])]
+    assert grid.styled(res.verdicts, interpreters) in shown, "the report's own verdict grid"
+    assert "CPU work:" in shown

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from concbench.verdicts.decide import Standing
+
 
 @pytest.fixture(scope="module")
 def report_file(quick_run, concbench, tmp_path_factory) -> Path:
@@ -35,22 +37,40 @@ def test_report_is_self_contained(report):
 
 def test_report_has_every_section_with_evidence(report):
     for anchor in (
+        "answer",
         "overview",
         "verdicts",
         "claims",
-        "heatmap",
         "cpu_bound",
         "code",
         "not-run",
         "provenance",
     ):
         assert f'<section id="{anchor}">' in report
-    assert report.count("<svg") >= 4  # heatmap, wall, efficiency, lag
+    assert report.count("<svg") >= 2  # wall, lag
     assert "Threads, as many as cores, don&#x27;t speed up CPU work under the GIL" in report
     assert "multiprocessing" in report and "ProcessPoolExecutor" in report  # code side by side
     assert "pyperf" in report and "lines of code" in report
     assert "cells short of the ±5 % target" in report and "yardstick loop (ms)" in report  # rounds
     assert "speedup [95% CI]" in report and "<th>rounds</th>" in report and "<th>resolution</th>" in report
+
+
+def test_the_grid_shows_the_runs_verdicts_and_the_page_is_light(quick_run, report, parse_grid):
+    """The grid's tiles, parsed back from the page, equal verdicts.csv: the could-be-best set, every
+    timed model's ratio, the settled mark; and the page stays under its weight."""
+    from concbench.report.data import load
+
+    out, _ = quick_run
+    verdicts = load(out).verdicts
+    grid = report[report.index('<section id="answer">') : report.index('<section id="claims">')]
+    tiles = parse_grid(grid).tiles
+    assert len(tiles) == len(verdicts) >= 1
+    for v, t in zip(verdicts, tiles, strict=True):
+        assert t["it"] == v.interpreter and t["chips"] == [p.label for p in v.best]
+        timed = [p for p in v.places if p.standing in (Standing.BEST, Standing.SLOWER, Standing.MEASURED)]
+        assert t["bars"] == [[p.label, f"{p.ratio:.2f}×"] for p in timed if p.ratio is not None]
+        assert ("settled" in t["css"].split()) == v.settled
+    assert len(report.encode()) < 600_000
 
 
 def test_compare_a_run_with_itself(quick_run, cli, tmp_path):
@@ -95,6 +115,8 @@ def _browser() -> tuple[str, str] | None:
 
 
 def test_report_renders_in_a_browser(report_file, tmp_path):
+    """At 1280 and 412 px (a phone): no console error, charts drawn, no page-level horizontal scroll;
+    a screenshot of each (CONCBENCH_SCREENSHOT: the directory to keep them in)."""
     found = _browser()
     if found is None:
         if os.environ.get("CONCBENCH_REQUIRE_BROWSER") == "1":
@@ -104,22 +126,34 @@ def test_report_renders_in_a_browser(report_file, tmp_path):
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    html = report_file
-    options = webdriver.ChromeOptions()
-    options.binary_location = found[0]
-    for arg in ("--headless", "--no-sandbox", "--window-size=1280,2000", "--disable-dev-shm-usage"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(found[1]))
-    try:
-        driver.get(html.as_uri())
-        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-        assert not errors, errors
-        assert len(driver.find_elements(By.CSS_SELECTOR, ".chart svg")) >= 4
-        assert "Verdicts" in driver.find_element(By.TAG_NAME, "body").text
-        chart = driver.find_element(By.CSS_SELECTOR, "#cpu_bound .chart svg")
-        assert chart.size["width"] > 300 and chart.size["height"] > 150, "charts must be drawn, not collapsed"
-        shot = Path(os.environ.get("CONCBENCH_SCREENSHOT", tmp_path / "report.png"))
-        assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
-    finally:
-        driver.quit()
+    shots = Path(os.environ.get("CONCBENCH_SCREENSHOT") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 412):
+        options = webdriver.ChromeOptions()
+        options.binary_location = found[0]
+        for arg in ("--headless", "--no-sandbox", f"--window-size={width},1600", "--disable-dev-shm-usage"):
+            options.add_argument(arg)
+        if width < 500:  # a window is never narrower than 500 px: a phone is emulated
+            metrics = {"width": width, "height": 915, "pixelRatio": 1}
+            options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(options=options, service=Service(found[1]))
+        try:
+            driver.get(report_file.as_uri())
+            errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+            assert not errors, errors
+            assert len(driver.find_elements(By.CSS_SELECTOR, ".grid .tile")) >= 1
+            assert "Which model, for which job" in driver.find_element(By.TAG_NAME, "body").text
+            chart = driver.find_element(By.CSS_SELECTOR, "#cpu_bound .chart svg")
+            assert chart.size["width"] > 300 and chart.size["height"] > 100, "charts drawn, not collapsed"
+            page, view, grid = driver.execute_script(
+                "const g = document.querySelector('.grid'), page = document.documentElement;"
+                "return [page.scrollWidth, window.innerWidth, g.scrollWidth - g.clientWidth]"
+            )
+            assert view == width
+            assert page <= view, f"horizontal scroll at {width} px: the page is {page} px wide"
+            assert grid <= 0, f"the grid scrolls sideways at {width} px: it must reflow"
+            shot = shots / f"report-{width}.png"
+            assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+        finally:
+            driver.quit()

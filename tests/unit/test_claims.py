@@ -301,7 +301,9 @@ def test_a_contradiction_anywhere_outweighs_support_elsewhere():
     gil, ft = _gil_threads(0.18, JITTER), _gil_threads(0.35, JITTER)
     ft = [c | {"interpreter": "cpython-3.13.9"} for c in ft]
     v = claims.threads_under_the_gil(frame(*gil, *ft))
-    assert v.outcome is CON and f"on {GIL} cpu_bound[workers=2] (97.5% intervals: Bonferroni over 2)" in v.why
+    assert (
+        v.outcome is CON and f"on {GIL}, cpu_bound, 2 workers (97.5% intervals: Bonferroni over 2)" in v.why
+    )
 
 
 def test_aiofiles_is_held_against_the_best_thread_pool():
@@ -474,7 +476,7 @@ def test_swallowing_claim_flips_when_the_swallowing_units_stop_anyway(swallow, e
 
 def test_the_page_shows_each_outcome_in_its_own_colour(tmp_path):
     html = page.claims_section(Results(tmp_path, {}, frame(*_gevent(0.052, WIDE))))
-    assert '<div class="inconclusive"><b>inconclusive</b>' in html and ".inconclusive{" in page.STYLE
+    assert '<span class="inconclusive"><b>inconclusive</b>' in html and ".inconclusive{" in page.STYLE
 
 
 def test_sync_per_core_is_judged_only_where_a_request_computes():

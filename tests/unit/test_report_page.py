@@ -100,7 +100,7 @@ def test_page_shows_rounds_impossible_cells_and_cis(tmp_path):
     not_run = html[html.index('<section id="not-run">') :]
     assert '<span class="impossible">impossible</span>: efficiency 1.40' in not_run
     assert "needs a free-threaded build" in not_run
-    verdicts = html[html.index('<section id="verdicts">') : html.index('<section id="claims">')]
+    verdicts = html[html.index('<section id="verdicts">') : html.index('<section id="code">')]
     assert "no rounds recorded" in verdicts, "rows without their raw files: one figure a cell, no verdict"
     assert "Hsu" in verdicts and "<th>resolution</th>" in verdicts
 

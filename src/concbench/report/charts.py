@@ -1,9 +1,15 @@
-"""The report's charts, as inline SVG strings (matplotlib, text kept as text, reproducible bytes)."""
+"""The report's charts, as inline SVG strings (matplotlib, text kept as text, reproducible bytes).
+
+Every chart colours a model by `palette` and lists models in its order; interpreters are panels side
+by side, not colours. `svg` trims matplotlib's output (metadata, six-decimal coordinates, ids) so
+that a full run's page stays light."""
 
 from __future__ import annotations
 
 import io
 import json
+import math
+import re
 
 import matplotlib
 
@@ -12,11 +18,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from concbench.report.groups import best_per_model, groups
+from concbench.report import palette
 from concbench.results import Status
 
 matplotlib.rcParams["svg.hashsalt"] = "concbench"
 matplotlib.rcParams["svg.fonttype"] = "none"
+matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans"]  # one family named in each <text>, not ten
+matplotlib.rcParams["font.size"] = 7
+
+PANELS_PER_ROW = 3
+ATTRIBUTE = re.compile(r'="[^"]*"')  # coordinates live in attributes; text between tags is kept whole
+DECIMALS = re.compile(r"(\d\.\d)\d+")  # a tenth of a point is finer than a screen pixel
+TRIM = (  # what a browser does not need from matplotlib's SVG: (pattern, replacement)
+    (re.compile(r"<metadata>.*?</metadata>", re.S), ""),
+    (re.compile(r'<g id="[^"]*">'), "<g>"),
+    (re.compile(r' transform="rotate\(-0 [^)]*\)"'), ""),
+    (re.compile(r"\s*\n\s*"), " "),
+    (re.compile(r">\s+<"), "><"),
+)
 
 
 def svg(fig) -> str:
@@ -24,13 +43,44 @@ def svg(fig) -> str:
     fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg") :]
+    text = ATTRIBUTE.sub(lambda m: DECIMALS.sub(r"\1", m.group(0)), text[text.index("<svg") :])
+    for pattern, replacement in TRIM:
+        text = pattern.sub(replacement, text)
+    return text
 
 
-def bars(df: pd.DataFrame, value: str, title: str, ylabel: str, **kw) -> str:
-    """`draw_bars` in a figure of its own, as SVG."""
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * df.label.nunique()), 3.6), layout="constrained")
-    draw_bars(ax, df, value, title, ylabel, **kw)
+def panels(interps: list[str], height: float, width: float = 7.5, sharex: bool = False):
+    """A figure of one panel per interpreter, up to PANELS_PER_ROW a row, and its axes in order."""
+    cols = min(len(interps), PANELS_PER_ROW)
+    rows = math.ceil(len(interps) / cols)
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(width, height * rows),
+        layout="constrained",
+        squeeze=False,
+        sharey=True,
+        sharex=sharex,
+    )
+    flat = list(axes.flat)
+    for ax in flat[len(interps) :]:
+        ax.set_visible(False)
+    return fig, flat[: len(interps)]
+
+
+def bars(df: pd.DataFrame, value: str, title: str, xlabel: str, **kw) -> str:
+    """`draw_bars` per interpreter, side by side, as one SVG."""
+    interps = list(dict.fromkeys(df.interpreter))
+    labels = palette.order(list(dict.fromkeys(df.label)))
+    fig, axes = panels(interps, 0.55 + 0.17 * len(labels))
+    values = df[value][df.status == Status.OK].dropna()
+    log = kw.pop("log", None)
+    log = log or (log is None and len(values) and values.min() > 0 and values.max() > 30 * values.min())
+    for ax, interp in zip(axes, interps, strict=True):
+        draw_bars(ax, df[df.interpreter == interp], value, interp, labels=labels, log=bool(log), **kw)
+    for ax in axes:
+        ax.set_xlabel(xlabel + (" (log)" if log else ""))
+    fig.suptitle(title, fontsize=8)
     return svg(fig)
 
 
@@ -39,146 +89,97 @@ def draw_bars(
     df: pd.DataFrame,
     value: str,
     title: str,
-    ylabel: str,
     *,
+    labels: list[str] | None = None,
     err: str = "",
     note: str = "",
-    log: bool | None = None,
+    log: bool = False,
 ) -> None:
-    """One bar per model/variant and interpreter; n/a and failed cells are labelled, not dropped.
-    `err`: the column of the error bars; `note`: a ratio written on each bar; `log`: a log scale,
-    by default when the bars span more than 30×."""
-    labels = list(dict.fromkeys(df.label))
-    interps = list(dict.fromkeys(df.interpreter))
-    width = 0.8 / max(1, len(interps))
-    for k, interp in enumerate(interps):
-        for _, r in df[df.interpreter == interp].iterrows():
-            x = labels.index(r.label) + (k - (len(interps) - 1) / 2) * width
-            y = r[value]
-            if r.status != Status.OK or pd.isna(y):
-                text = r.status if r.status != Status.OK else "–"
-                ax.text(
-                    x,
-                    0.02,
-                    text,
-                    ha="center",
-                    va="bottom",
-                    rotation=90,
-                    fontsize=7,
-                    color="gray",
-                    transform=ax.get_xaxis_transform(),
-                )  # y in axes units: shown on log scales too
-                continue
-            ax.bar(x, y, width, yerr=(r[err] if err and pd.notna(r[err]) else None), capsize=2, color=f"C{k}")
-            if note and pd.notna(r[note]):
-                ax.text(x, y, f"{r[note]:.2f}×", ha="center", va="bottom", fontsize=6)
-        ax.bar(0, 0, 0, color=f"C{k}", label=interp)  # a legend entry even when every cell is n/a
-    ax.set_xticks(range(len(labels)), [lbl.replace("/", "\n") for lbl in labels], fontsize=7)
-    ax.set_ylabel(ylabel, fontsize=8)
-    ax.set_title(title, fontsize=9)
-    values = df[value][df.status == Status.OK].dropna()
-    if log or (log is None and len(values) and values.min() > 0 and values.max() > 30 * values.min()):
-        ax.set_yscale("log")
-        ax.set_ylabel(f"{ylabel} (log scale)", fontsize=8)
-    ax.legend(fontsize=7)
+    """One horizontal bar per model/variant of one interpreter, in the model's colour (a variant a
+    shade lighter); n/a and failed cells are labelled, not dropped. `err`: the column of the error
+    bars; `note`: a ratio written after each bar."""
+    labels = labels or palette.order(list(dict.fromkeys(df.label)))
+    rows = {r.label: r for _, r in df.iterrows()}
+    for y, lbl in enumerate(labels):
+        r = rows.get(lbl)
+        v = None if r is None else r[value]
+        if r is None or r.status != Status.OK or pd.isna(v):
+            text = "–" if r is None or r.status == Status.OK else str(r.status)
+            ax.text(0.01, y, text, va="center", color="gray", transform=ax.get_yaxis_transform())
+            continue
+        e = r[err] if err and pd.notna(r[err]) else None
+        ax.barh(y, v, 0.7, xerr=e, color=palette.colour(lbl), alpha=0.6 if "/" in lbl else 1.0)
+        if note and pd.notna(r[note]):
+            ax.text(v + (e or 0), y, f" {r[note]:.2f}×", va="center", fontsize=6)
+    ax.set_yticks(range(len(labels)), labels)
+    _top_down(ax)
+    ax.set_title(title, fontsize=7)
+    if log:
+        ax.set_xscale("log")
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _top_down(ax) -> None:
+    """The first label on top (once: panels share their y axis)."""
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
 
 
 def latency(df: pd.DataFrame, title: str) -> str:
-    """Client-side p50 / p90 / p99 per model, one panel per interpreter."""
+    """Per model: a bar to the p50 latency, a line on to the p99, a tick at the p90; a panel per
+    interpreter."""
     interps = list(dict.fromkeys(df.interpreter))
-    fig, axes = plt.subplots(
-        1, len(interps), figsize=(6.5 * len(interps), 3.4), layout="constrained", squeeze=False
-    )
-    for ax, interp in zip(axes[0], interps, strict=True):
-        d = df[(df.interpreter == interp) & df.lat_p50_ms.notna()]
-        x = np.arange(len(d))
-        for k, col in enumerate(("lat_p50_ms", "lat_p90_ms", "lat_p99_ms")):
-            ax.bar(x + (k - 1) * 0.27, d[col], 0.27, label=col[4:7], color=f"C{k}")
-        ax.set_xticks(x, [lbl.replace("/", "\n") for lbl in d.label], fontsize=7)
-        ax.set_yscale("log")
-        ax.set_ylabel("latency per request (ms)", fontsize=8)
-        ax.set_title(f"{title} on {interp}", fontsize=9)
-        ax.legend(fontsize=7)
+    labels = palette.order(list(dict.fromkeys(df.label)))
+    fig, axes = panels(interps, 0.55 + 0.17 * len(labels))
+    for ax, interp in zip(axes, interps, strict=True):
+        d = df[(df.interpreter == interp) & df.lat_p50_ms.notna()].set_index("label")
+        for y, lbl in enumerate(labels):
+            if lbl not in d.index:
+                continue
+            r = d.loc[lbl]
+            ax.barh(y, r.lat_p50_ms, 0.7, color=palette.colour(lbl), alpha=0.6 if "/" in lbl else 1.0)
+            ax.plot([r.lat_p50_ms, r.lat_p99_ms], [y, y], color="#333", linewidth=0.8)
+            ax.plot([r.lat_p90_ms], [y], marker="|", color="#333", markersize=5)
+        ax.set_yticks(range(len(labels)), labels)
+        _top_down(ax)
+        ax.set_xscale("log")
+        ax.set_xlabel("ms per request (log)")
+        ax.set_title(interp, fontsize=7)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(f"{title}: latency per request (bar p50, tick p90, line to p99)", fontsize=8)
     return svg(fig)
 
 
 def scaling(cells: pd.DataFrame, dim: str, title: str) -> str:
-    """Wall time against a swept dimension, a panel per interpreter: a line per model/variant
-    (httpx and other variants dotted); sync, which ignores the dimension, as a dashed level."""
+    """Wall time against a swept dimension, a panel per interpreter: a line per model/variant in its
+    model's colour (variants dotted); sync, which ignores the dimension, as a dashed level."""
     ok = cells[cells.status == Status.OK]
     xs = ok.params.map(lambda p: json.loads(p)[dim])
     interps = list(dict.fromkeys(ok.interpreter))
-    fig, axes = plt.subplots(
-        len(interps), 1, figsize=(8, 3.6 * len(interps)), layout="constrained", squeeze=False
-    )
-    colours = plt.get_cmap("tab20").colors
-    for ax, interp in zip(axes[:, 0], interps, strict=True):
+    fig, axes = panels(interps, 2.6, sharex=True)
+    for ax, interp in zip(axes, interps, strict=True):
         mine = ok[ok.interpreter == interp]
-        for k, (label, line) in enumerate(mine.groupby("label", sort=False)):
+        for label in palette.order(list(dict.fromkeys(mine.label))):
+            line = mine[mine.label == label]
             if line.model.iloc[0] == "sync":
-                ax.axhline(line.wall_s.iloc[0], color="gray", linestyle="--", linewidth=0.8)
-                ax.text(xs.min(), line.wall_s.iloc[0], label, fontsize=6, va="bottom", color="gray")
+                ax.axhline(line.wall_s.iloc[0], color=palette.colour(label), linestyle="--", linewidth=0.8)
                 continue
             order = np.argsort(xs[line.index].to_numpy())
-            style = "-" if line.variant.iloc[0] == "default" else ":"
             ax.plot(
                 xs[line.index].to_numpy()[order],
                 line.wall_s.to_numpy()[order],
                 marker="o",
-                linestyle=style,
-                color=colours[k % len(colours)],
+                markersize=3,
+                linestyle="-" if line.variant.iloc[0] == "default" else ":",
+                color=palette.colour(label),
                 label=label,
             )
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel(dim, fontsize=8)
-        ax.set_ylabel("wall time (s), log", fontsize=8)
-        ax.set_title(f"{title} on {interp}", fontsize=9)
-        ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))
+        ax.set_xlabel(dim)
+        ax.set_title(interp, fontsize=7)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0].set_ylabel("wall time (s), log; sync dashed")
+    axes[0].legend(fontsize=5, frameon=False)
+    fig.suptitle(title, fontsize=8)
     return svg(fig)
-
-
-def heatmap(df: pd.DataFrame) -> str:
-    """Model × workload case per interpreter: the best wall time over this model's (1 = the best)."""
-    cols: dict[tuple[str, str], dict[str, float]] = {}
-    for interp, _, _, group in groups(df):
-        ranked = best_per_model(group)
-        best = ranked.wall_s.min()
-        cols[(interp, ranked.case.iloc[0])] = {
-            m: best / w for m, w in zip(ranked.model, ranked.wall_s, strict=True)
-        }
-    if not cols:
-        return ""
-    interps = list(dict.fromkeys(i for i, _ in cols))
-    models = list(dict.fromkeys(df.model))
-    fig, axes = plt.subplots(
-        len(interps),
-        1,
-        figsize=(9, 2.2 + 0.35 * len(models) * len(interps)),
-        layout="constrained",
-        squeeze=False,
-    )
-    for ax, interp in zip(axes[:, 0], interps, strict=True):
-        cases = [c for i, c in cols if i == interp]
-        grid = np.array([[cols[(interp, c)].get(m, np.nan) for c in cases] for m in models])
-        ax.imshow(grid, cmap="viridis", vmin=0, vmax=1, aspect="auto")
-        for (y, x), v in np.ndenumerate(grid):
-            ax.text(
-                x,
-                y,
-                "n/a" if np.isnan(v) else f"{v:.2f}",
-                ha="center",
-                va="center",
-                fontsize=6,
-                color="white" if not np.isnan(v) and v < 0.6 else "black",
-            )
-        ax.set_yticks(range(len(models)), models, fontsize=7)
-        ax.set_xticks(range(len(cases)), [_short(c) for c in cases], fontsize=6)
-        ax.set_title(f"{interp}: speed relative to the best model per case (1.00 = best)", fontsize=9)
-    return svg(fig)
-
-
-def _short(case: str) -> str:
-    """`disk_io[files=512, fsync=0, size=4096, workers=2]` -> `disk_io` and its dims, a line each."""
-    name, _, dims = case.partition("[")
-    return "\n".join([name, *dims.rstrip("]").split(", ")])

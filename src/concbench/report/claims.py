@@ -42,6 +42,7 @@ from concbench.report.groups import baseline, ok
 from concbench.results import Status
 from concbench.stats import paired
 from concbench.stats.paired import Estimate, LogT
+from concbench.verdicts.decide import describe
 
 
 class Outcome(StrEnum):
@@ -116,6 +117,10 @@ class Interval:
 
     remedy = MORE_ROUNDS
 
+    def read(self) -> tuple[str, str]:
+        """(the figure with its interval, the side of the bound it must lie on)."""
+        return self.figure.text(), f"{'above' if self.above else 'below'} {self.name}"
+
 
 @dataclass(frozen=True)
 class Margin:
@@ -138,6 +143,14 @@ class Margin:
 
     remedy = ""
 
+    def read(self) -> tuple[str, str]:
+        low, high = (k * self.bound for k in self.near)
+        side = "above" if self.above else "below"
+        return (
+            f"{self.value:.3g} (no interval)",
+            f"{side} {self.bound:.3g}, undecided in {low:.3g}–{high:.3g}",
+        )
+
 
 @dataclass(frozen=True)
 class Exact:
@@ -149,6 +162,9 @@ class Exact:
         return Outcome.SUPPORTED if self.holds else Outcome.CONTRADICTED
 
     undecided = remedy = ""
+
+    def read(self) -> tuple[str, str]:
+        return ("holds" if self.holds else "fails"), "an exact count"
 
 
 Test = Interval | Margin | Exact
@@ -177,6 +193,7 @@ class ClaimCheck:
     outcome: Outcome = Outcome.NOT_MEASURED
     why: str = ""
     evidence: list[str] = field(default_factory=list)
+    judged: list[tuple[Place, Outcome]] = field(default_factory=list)  # each place and its outcome
 
     def settle(self, places: list[Place], contradicted: str, supported: str, missing: str) -> ClaimCheck:
         """The claim's outcome over its places, by the module's rule; `missing` without a place."""
@@ -186,6 +203,7 @@ class ClaimCheck:
         m = sum(isinstance(t, Interval) for p in places for t in p.tests)
         level = 1 - ALPHA / max(m, 1)
         judged = [(p, [t.judge(level) for t in p.tests]) for p in places]
+        self.judged = [(p, _all(o)) for p, o in judged]
         against = [p.where for p, o in judged if _all(o) is Outcome.CONTRADICTED]
         undecided = [(p, o) for p, o in judged if _all(o) is Outcome.INCONCLUSIVE]
         if against:
@@ -202,6 +220,7 @@ class ClaimCheck:
         """This check of a claim's negation as the check of the claim itself."""
         swap = {Outcome.SUPPORTED: Outcome.CONTRADICTED, Outcome.CONTRADICTED: Outcome.SUPPORTED}
         self.outcome = swap.get(self.outcome, self.outcome)
+        self.judged = [(p, swap.get(o, o)) for p, o in self.judged]
         return self
 
 
@@ -271,7 +290,8 @@ def _pair(df: pd.DataFrame, workload: str, a: str, b: str) -> list[tuple[pd.Seri
 
 
 def _where(r: pd.Series) -> str:
-    return f"{r.interpreter} {r.case}"
+    """`cpython-3.14.7t, CPU work: 8 tasks of ~20 ms, 2 workers`: the place in words."""
+    return f"{r.interpreter}, {describe(r.workload, r.params)}"
 
 
 Need = tuple[str, str]  # (workload, model or model/variant)
@@ -557,7 +577,7 @@ def library_matters(df: pd.DataFrame) -> ClaimCheck:
     cells = ok(df)
     cells = cells[(cells.workload == "http_fanout") & (cells.model != "sync")]
     places = []
-    for (interp, _), group in cells.groupby(["interpreter", "params"], sort=False):
+    for _, group in cells.groupby(["interpreter", "params"], sort=False):
         defaults = group[group.variant == "default"].drop_duplicates("model").set_index("model")
         httpx = group[group.variant == "httpx"].drop_duplicates("model").set_index("model")
         both = defaults.index.intersection(httpx.index)
@@ -571,7 +591,7 @@ def library_matters(df: pd.DataFrame) -> ClaimCheck:
         point = (h.wall_s / d.wall_s) / (slow.wall_s / fast.wall_s)
         law = paired.ratio_law(_per_round(h, d), _per_round(slow, fast))
         over = _figure(point, law, f"paired over {law.dof + 1:.0f} rounds" if law else "")
-        where = f"{interp} {group.case.iloc[0]}"
+        where = _where(group.iloc[0])
         v.evidence.append(
             f"{where}: library ×{h.wall_s / d.wall_s:.2f} ({model} with httpx); models "
             f"×{slow.wall_s / fast.wall_s:.2f} ({slow.name} vs {fast.name}); library/models ×{over.text()}"

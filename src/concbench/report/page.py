@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pandas as pd
 
 from concbench import __version__
-from concbench.registry import MODELS, WORKLOADS, Workload
-from concbench.report import answer, charts, claims, code
+from concbench.registry import WORKLOADS, Workload
+from concbench.report import answer, charts, claims, code, grid, palette
 from concbench.report.compare import Agreement, Comparison
 from concbench.report.data import Results, dims
 from concbench.report.fmt import seconds
@@ -21,23 +21,28 @@ from concbench.report.groups import series
 from concbench.report.terminal import LEFT, columns_for
 from concbench.results import COLUMNS as ROW_COLUMNS
 from concbench.results import TARGETS, Status, imprecise
+from concbench.verdicts.decide import describe
 
 STYLE = """
-body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 1rem;color:#222}
-h1{font-size:1.6rem}h2{border-bottom:2px solid #ddd;margin-top:2.5rem}h3{margin-top:1.6rem}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;display:block;overflow-x:auto}
+body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 .8rem;color:#222;
+overflow-wrap:anywhere}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;margin-top:2.2rem}
+h3{margin-top:1.4rem;font-size:1.05rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;display:block;overflow-x:auto;max-width:100%}
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.chart{overflow-x:auto}.chart svg{max-width:100%;height:auto}
-.supported,.contradicted,.inconclusive,.not-measured{padding:.3rem;border-radius:4px}
+.chart svg{max-width:100%;height:auto}
+.supported,.contradicted,.inconclusive,.not-measured{padding:0 .35rem;border-radius:4px}
 .supported{background:#d9f2d9}.contradicted{background:#f8d7d7}.inconclusive{background:#fcefc7}
 .not-measured{background:#eee}
+.claim{border-top:1px solid #ddd;padding:.4rem 0}.claim p{margin:.2rem 0}
 .ok{color:#176117}.na{color:#8a6d00}.failed{color:#a00;font-weight:bold}
 .impossible{color:#8a1a8a;font-weight:bold}
-.code{display:grid;grid-template-columns:repeat(auto-fill,minmax(26rem,1fr));gap:.8rem}
+.code{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(26rem,100%),1fr));gap:.8rem}
 .code pre{font-size:.75rem;overflow-x:auto;border:1px solid #ddd;padding:.4rem;margin:0}
-nav a{margin-right:.8rem}small{color:#666}
-@media (max-width:600px){.code{grid-template-columns:1fr}body{font-size:14px}}
+nav{display:flex;flex-wrap:wrap;gap:.2rem .8rem}small{color:#666}summary{cursor:pointer}
+.provenance{color:#444;font-size:.85rem}
+@media (max-width:600px){body{font-size:14px}}
 """
 STATUS_CLASS = {
     Status.OK: "ok",
@@ -155,8 +160,9 @@ def overview(res: Results) -> str:
     noise = [(k, v) for k, v in noise if v != ""]
     return section(
         "overview",
-        "Overview",
-        (
+        "How the run went",
+        closed(
+            "machines, interpreters, harness cost, rounds",
             table(("machine", "processor", "CPUs", "platform"), mrows)
             + table(
                 (
@@ -172,10 +178,46 @@ def overview(res: Results) -> str:
                 irows,
             )
             + table(("", ""), noise)
-            + impossible_note(df)
-            + rounds_table(m.get("rounds"))
-        ),
+            + rounds_table(m.get("rounds")),
+        )
+        + impossible_note(df),
     )
+
+
+def closed(summary: str, body: str) -> str:
+    """`body` folded under `summary`: details a reader opens when they want them."""
+    return f"<details><summary>{escape(summary)}</summary>{body}</details>"
+
+
+def provenance_line(res: Results) -> str:
+    """One line: machine, interpreters and their builds, date, mode and budget, rounds, elapsed."""
+    m, df = res.manifest, res.df
+    machines = m.get("machines") or {m.get("machine", {}).get("hostname", "?"): m.get("machine", {})}
+    where = "; ".join(
+        f"{h}: {d.get('processor', '?')}, {d.get('cpu_count', '?')} CPUs" for h, d in machines.items()
+    )
+    interps = ", ".join(_build(it) for it in m.get("interpreters", []))
+    runs = m.get("merged_from") or [m]
+    modes = ", ".join(dict.fromkeys(str(r.get("mode") or r.get("params", {}).get("mode", "")) for r in runs))
+    budget = m.get("params", {}).get("budget_s")
+    parts = [
+        where,
+        interps,
+        str(m.get("started", ""))[:10],
+        " ".join(filter(None, [modes, f"budget {budget / 60:.0f} min" if budget else ""])),
+        f"{_rounds(m, df)} rounds",
+        f"{m['elapsed_s'] / 60:.0f} min" if m.get("elapsed_s") else "",
+    ]
+    return f'<p class="provenance">{escape(" · ".join(p for p in parts if p))}</p>'
+
+
+def _build(it: dict) -> str:
+    """`cpython-3.14.7t (free-threaded, GIL off)`, with its configure flags when recorded."""
+    kind = "free-threaded" if it.get("gil_disabled_build") else "GIL"
+    gil = ", GIL off" if it.get("gil_disabled_build") and not it.get("gil_enabled") else ""
+    flags = it.get("config_args")
+    built = f", {flags}" if flags else ""
+    return f"{it['id']} ({kind}{gil}{built})"
 
 
 def target(m: dict) -> float:
@@ -289,8 +331,8 @@ def verdicts_section(res: Results) -> str:
     )
     return section(
         "verdicts",
-        "Verdicts",
-        intro + table(VERDICT_COLUMNS, rows, numeric=(4, 5)),
+        "Verdicts as a table",
+        intro + closed(f"{len(rows)} verdicts", table(VERDICT_COLUMNS, rows, numeric=(4, 5))),
     )
 
 
@@ -311,43 +353,59 @@ def _interval(low: float | None, high: float | None) -> str:
 
 
 def claims_section(res: Results) -> str:
-    rows = []
-    for c in claims.check(res.df):
-        evidence = Markup("<br>".join(escape(e) for e in c.evidence) or "<small>none</small>")
-        outcome = f'<div class="{c.outcome.value.replace(" ", "-")}"><b>{escape(c.outcome)}</b>'
-        rows.append((c.claim, Markup(f"{outcome}<br><small>{escape(c.why)}</small></div>"), evidence))
+    checked = claims.check(res.df)
+    measured = [c for c in checked if c.outcome != claims.Outcome.NOT_MEASURED]
+    unmeasured = [c for c in checked if c.outcome == claims.Outcome.NOT_MEASURED]
+    cards = "".join(claim_card(c) for c in measured)
+    if unmeasured:
+        items = "".join(f"<li>{escape(c.claim)}: <small>{escape(c.why)}</small></li>" for c in unmeasured)
+        cards += closed(f"{len(unmeasured)} claims not measured by this run", f"<ul>{items}</ul>")
     intro = (
-        "<p>Each outcome comes from the 95 % intervals of the figures beside it, by the rules in "
+        "<p>Each outcome comes from the 95 % intervals of the figures it rests on, by the rules in "
         "<code>report/claims.py</code>: supported only when every interval lies wholly on the claim's "
         "side of its threshold, contradicted when one lies wholly on the other side (at a Bonferroni "
-        "level over the claim's intervals), inconclusive otherwise: one round gives no interval. Counts "
-        "are exact; a figure that never has an interval decides only by a wide margin.</p>"
+        "level over the claim's intervals), inconclusive otherwise: one round gives no interval.</p>"
     )
-    return section(
-        "claims", "Claims, checked", intro + table(("claim", "outcome", "evidence from this run"), rows)
+    return section("claims", "Claims, checked", intro + cards)
+
+
+def claim_card(c: claims.ClaimCheck) -> str:
+    """The outcome, the claim, why, its rule in one line, and a compact table of the places it
+    compared (the full evidence folded beneath)."""
+    css = c.outcome.value.replace(" ", "-")
+    rows = [
+        (p.where, *t.read(), Markup(f'<span class="{o.value.replace(" ", "-")}">{escape(o)}</span>'))
+        for p, o in c.judged
+        for t in p.tests
+    ]
+    places = table(("where", "figure", "holds when", "here"), rows) if rows else ""
+    evidence = closed("evidence", "<br>".join(escape(e) for e in c.evidence)) if c.evidence else ""
+    return (
+        f'<div class="claim"><p><span class="{css}"><b>{escape(c.outcome)}</b></span> '
+        f"<b>{escape(c.claim)}</b></p><p><small>{escape(c.why)}</small></p>{places}{evidence}</div>"
     )
 
 
 def workload_section(res: Results, workload: str) -> str:
     wl = WORKLOADS[workload]
     sweeps, cases = series(res.df[res.df.workload == workload])
-    parts = [f"<p>{escape(wl.summary)}.</p>"]
+    parts = []
     if job := _job(res, workload):
         parts.append(f"<p>The function: <code>{escape(job)}</code> (its code is in Code side by side).</p>")
     for params, case in cases.groupby("params", sort=False):
-        parts.append(f"<h3>{escape(dims(params))}</h3>")
+        parts.append(f"<h3>{escape(describe(workload, params))}</h3>")
         parts += [_chart(svg) for svg in case_charts(case, wl)]
-        parts.append(cells_table(case, wl))
+        parts.append(closed(f"the cells ({dims(params)})", cells_table(case, wl)))
     for dim, cells in sweeps:
         fixed = dims(json.dumps({k: v for k, v in json.loads(cells.params.iloc[0]).items() if k != dim}))
-        title = f"{workload}: wall time as {dim} grows ({fixed})"
+        title = f"{wl.summary}: wall time as {dim} grows ({fixed})"
         parts += [f"<h3>scaling with {escape(dim)}</h3>", _chart(charts.scaling(cells, dim, title))]
-        parts.append(cells_table(cells, wl))
-    return section(workload, workload, "".join(parts))
+        parts.append(closed(f"the cells ({len(cells)})", cells_table(cells, wl)))
+    return section(workload, f"{workload}: {wl.summary}", "".join(parts))
 
 
 def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
-    """The charts of one params case: wall (or unit cost), efficiency, latency, lag, memory."""
+    """The charts of one params case: wall (or unit cost), latency, lag, memory (efficiency: the table)."""
     ok = case[case.status == Status.OK]
     if wl.units:
         out = [charts.bars(case, "us_per_unit", f"cost of one {wl.unit}", f"µs per {wl.unit}", log=True)]
@@ -366,8 +424,6 @@ def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
             note="speedup_vs_sync",
         )
     ]
-    if ok.efficiency.notna().any() and wl.bound:  # disk's "ideal" is sync: its speedup is shown
-        out.append(charts.bars(case, "efficiency", "efficiency: ideal / wall", "share of ideal"))
     if wl.any_server and ok.lat_p50_ms.notna().any():
         out.append(charts.latency(ok, wl.name))
     if wl.heartbeat and ok.loop_lag_p99_ms.notna().any():
@@ -542,47 +598,36 @@ def _agree(same: bool) -> Markup:
 
 
 def render(res: Results, cmp: Comparison | None = None) -> str:
+    """The answer first (provenance line, legend, verdict grid, sentences), then claims, then each
+    workload's charts with its cells folded, then what a reader opens only to check."""
     workloads = [w for w in WORKLOADS if w in set(res.df.workload) and w != "null"]  # null: overview
-    nav = " ".join(
-        f'<a href="#{a}">{escape(a)}</a>'
-        for a in [
-            "overview",
-            "verdicts",
-            "claims",
-            "heatmap",
-            *workloads,
-            "code",
-            "not-run",
-            "provenance",
-        ]
-        + (["comparison"] if cmp else [])
+    anchors = ["answer", "claims", *workloads, "overview", "verdicts", "code", "not-run", "provenance"]
+    nav = "".join(f'<a href="#{a}">{escape(a)}</a>' for a in anchors + (["comparison"] if cmp else []))
+    interps = [it["id"] for it in res.manifest.get("interpreters", [])]
+    answer_first = section(
+        "answer",
+        "Which model, for which job, on which interpreter",
+        grid.html(res.verdicts, interps) if res.verdicts else "<p>No job with a verdict in this run.</p>",
     )
-    heat = charts.heatmap(res.df)
     body = "".join(
         [
+            answer_first,
+            claims_section(res),
+            *(workload_section(res, w) for w in workloads),
             overview(res),
             verdicts_section(res),
-            claims_section(res),
-            section(
-                "heatmap",
-                "Heatmap: model × job",
-                "<p>Per interpreter, each model's best variant relative to the "
-                "fastest model for that job (1.00 = fastest, n/a = did not run).</p>" + _chart(heat),
-            ),
-            *(workload_section(res, w) for w in workloads),
             code_section(res, workloads),
             not_run(res),
             provenance(res),
             comparison_section(cmp) if cmp else "",
         ]
     )
-    models = ", ".join(MODELS)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>concbench report</title><style>{STYLE}</style></head><body>"
-        f"<h1>concbench: which concurrency model, on which interpreter?</h1>"
-        f"<p><small>{escape(models)}</small></p><nav>{nav}</nav>{body}</body></html>\n"
+        f"<title>concbench report</title><style>{STYLE}{grid.CSS}{palette.css()}</style></head><body>"
+        "<h1>concbench: which concurrency model, on which interpreter?</h1>"
+        f"{provenance_line(res)}<nav>{nav}</nav>{body}</body></html>\n"
     )
 
 

@@ -104,7 +104,8 @@ def describe(workload: str, params: str) -> str:
     try:
         text = wl.describe(p)  # type: ignore[union-attr, misc]
     except (AttributeError, TypeError, KeyError):  # no description, or params it does not know
-        text = f"{workload} [{', '.join(f'{k}={v}' for k, v in p.items() if k != 'workers')}]"
+        rest = ", ".join(f"{k}={v}" for k, v in p.items() if k != "workers")
+        text = f"{workload} [{rest}]" if rest else workload
     return text + (f", {p['workers']} workers" if "workers" in p else "")
 
 

@@ -1,0 +1,174 @@
+"""The report's answer first: the verdict grid shows exactly the verdicts' sets, slower models, ratios and
+settled marks; the sentence follows its rule; every chart and tile colours a model alike; charts are
+light."""
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from concbench.report import charts, grid, palette
+from concbench.results import Status
+from concbench.verdicts.decide import Place, Standing, State, Verdict
+
+B, S, N = Standing.BEST, Standing.SLOWER, Standing.NOT_TIMED
+GIL, FT = "cpython-3.14.7", "cpython-3.14.7t"
+CPU = '{"span":5000,"tasks":8,"workers":2}'
+HTTP = '{"concurrency":10,"latency_ms":35,"requests":40,"size":1024,"workers":2}'
+
+
+def _v(interp, params, state, places, workload="cpu_bound", **kw) -> Verdict:
+    return Verdict(interp, workload, params, state, tuple(places), rounds=5, **kw)
+
+
+VERDICTS = [
+    _v(
+        GIL,
+        CPU,
+        State.SETTLED,
+        [
+            Place("multiprocessing", "default", B, 1.0),
+            Place("threads", "default", S, 2.1, 1.9, 2.3),
+            Place("sync", "default", S, 2.0, 1.8, 2.2),
+            Place("freethreading", "default", N, reason="n/a: needs a free-threaded build"),
+        ],
+        resolution=0.04,
+    ),
+    _v(
+        FT,
+        CPU,
+        State.UNSETTLED,
+        [
+            Place("freethreading", "default", B, 1.0),
+            Place("threads", "default", B, 1.02, 0.9, 1.2),
+            Place("multiprocessing", "default", B, 1.05, 0.9, 1.3),
+            Place("sync", "default", S, 1.9, 1.6, 2.3),
+        ],
+        resolution=0.2,
+        more_rounds=98,
+    ),
+    _v(
+        GIL,
+        HTTP,
+        State.NO_SPREAD,
+        [
+            Place("asyncio", "uvloop", Standing.MEASURED, 1.0),
+            Place("sync", "default", Standing.MEASURED, 9.9),
+        ],
+        workload="http_fanout",
+        why="one round: no spread measured",
+    ),
+]
+
+
+def test_grid_shows_each_verdicts_sets_ratios_and_settled_mark(parse_grid):
+    found = parse_grid(grid.html(VERDICTS, [GIL, FT]))
+    assert found.jobs == [
+        "CPU work: 8 tasks of ~20 ms, 2 workers",
+        "HTTP: 40 requests, 10 at once, 35 ms each, 2 workers",
+    ]
+    tiles = [t for t in found.tiles if t["it"]]  # the HTTP job has no 3.14t verdict: a "not run" tile
+    by = {(t["it"], i): t for i, t in enumerate(tiles)}
+    assert len(tiles) == 4 and [it for it, _ in by] == [GIL, FT, GIL, FT]
+    for v, t in zip(VERDICTS[:2], tiles[:2], strict=True):
+        assert t["chips"] == [p.label for p in v.best]
+        timed = [p for p in v.places if p.standing != N]
+        assert t["bars"] == [[p.label, f"{p.ratio:.2f}×"] for p in timed]
+        assert ("settled" in t["css"].split()) == v.settled
+    assert tiles[0]["meta"] == "±4% · settled" and tiles[1]["meta"] == "±20% · unsettled: ~98 more rounds"
+    assert tiles[2]["chips"] == [] and tiles[2]["meta"] == "no verdict: one round: no spread measured"
+    assert "not run" in grid.html(VERDICTS, [GIL, FT]).split("HTTP: 40")[1]
+
+
+def test_a_job_tile_says_what_was_not_timed():
+    html = grid.tile(VERDICTS[0])
+    assert "not timed: freethreading" in html
+
+
+def test_the_sentence_follows_its_rule():
+    found = grid.jobs(VERDICTS)
+    cpu, http = (grid.sentence(j) for j in found)
+    # multiprocessing could be best everywhere; freethreading wherever it ran (3.14t only); threads only
+    # on 3.14t; sync slower everywhere, by 1.9–2.0×; 3.14t unsettled
+    assert cpu == (
+        "CPU work: 8 tasks of ~20 ms, 2 workers: use freethreading or multiprocessing on every interpreter "
+        f"that has them; also threads on {FT}; sync 1.9–2.0× slower. Not settled on {FT} (~98 more rounds)."
+    )
+    assert "no verdict yet" in http
+    settled = grid.Job("cpu_bound", CPU, "CPU work", {GIL: VERDICTS[0]})
+    assert (
+        grid.sentence(settled)
+        == "CPU work: use multiprocessing; sync 2.0× slower, threads 2.1× slower. Settled."
+    )
+
+
+def test_rows_follow_the_registry_and_columns_the_manifest():
+    found = grid.jobs(reversed(VERDICTS))
+    assert [j.workload for j in found] == ["cpu_bound", "http_fanout"]
+    assert grid.interpreters(found, [FT, GIL]) == [FT, GIL]
+
+
+def _cells(labels: list[str], interps=(GIL, FT)) -> pd.DataFrame:
+    rows = [
+        {
+            "interpreter": i,
+            "label": lbl,
+            "model": lbl.partition("/")[0],
+            "variant": lbl.partition("/")[2] or "default",
+            "status": Status.OK,
+            "wall_s": 0.1 * (k + 1),
+            "wall_stdev_s": 0.01,
+            "speedup_vs_sync": 1.0,
+            "lat_p50_ms": 10.0 + k,
+            "lat_p90_ms": 20.0 + k,
+            "lat_p99_ms": 30.0 + k,
+            "params": json.dumps({"concurrency": 10}),
+        }
+        for i in interps
+        for k, lbl in enumerate(labels)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _fills(svg: str) -> list[str]:
+    """The bars' fill colours in drawing order (the white backgrounds left out)."""
+    fills = re.findall(r'<path d="[^"]*"[^>]*style="fill: (#[0-9a-f]{6})', svg)
+    return [f for f in fills if f != "#ffffff"]
+
+
+LABELS = ["multiprocessing", "sync", "asyncio/uvloop", "threads", "gevent"]
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda df: charts.bars(df, "wall_s", "wall", "s", err="wall_stdev_s"),
+        lambda df: charts.latency(df, "http"),
+    ],
+    ids=["bars", "latency"],
+)
+def test_a_models_colour_is_the_same_in_every_chart_and_the_grid(draw):
+    svg = draw(_cells(LABELS))
+    ordered = palette.order(LABELS)
+    assert ordered == ["sync", "threads", "asyncio/uvloop", "gevent", "multiprocessing"]
+    expected = [palette.colour(lbl).lower() for lbl in ordered] * 2  # one panel per interpreter
+    assert _fills(svg) == expected
+    css = palette.css()
+    for lbl in ordered:  # the grid's chips and bars read the same colour from the model's class
+        assert f".{palette.css_class(lbl)}{{--c:{palette.colour(lbl)};" in css
+    assert palette.colour("asyncio/uvloop") == palette.colour("asyncio"), "a variant takes its model's colour"
+
+
+def test_every_model_has_its_own_colour():
+    from concbench.registry import MODELS
+
+    assert list(palette.COLOURS) == list(MODELS)
+    assert len(set(palette.COLOURS.values())) == len(MODELS)
+
+
+def test_charts_are_light_and_keep_their_text():
+    svg = charts.bars(_cells([*LABELS, "trio", "freethreading", "subinterpreters"]), "wall_s", "w", "s")
+    assert len(svg) < 14_000, len(svg)
+    assert "<metadata" not in svg and not re.search(r'="[^"]*\d\.\d\d', svg), "coordinates to a tenth"
+    assert f">{GIL}</text>" in svg and f">{FT}</text>" in svg, "text between tags is not rounded"
