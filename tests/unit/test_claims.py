@@ -4,6 +4,7 @@ intervals are wide (rounds that scatter) or missing (one round)."""
 
 import json
 import math
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -477,6 +478,22 @@ def test_swallowing_claim_flips_when_the_swallowing_units_stop_anyway(swallow, e
 def test_the_page_shows_each_outcome_in_its_own_colour(tmp_path):
     html = page.claims_section(Results(tmp_path, {}, frame(*_gevent(0.052, WIDE))))
     assert '<span class="inconclusive"><b>inconclusive</b>' in html and ".inconclusive{" in page.STYLE
+
+
+def test_a_claim_shows_its_rule_and_a_row_per_place_compared(tmp_path):
+    """The card: outcome, the claim, its rule in one line, and each place in words with its figure, the
+    side of the bound it must lie on and the outcome there; what was not measured is folded apart."""
+    html = page.claims_section(Results(tmp_path, {}, frame(*_gevent(0.0505, JITTER))))
+    card = html[html.index('<div class="claim">') : html.index("</div>")]
+    assert '<span class="supported"><b>supported</b></span> <b>gevent keeps up' in card
+    assert "rule: each figure must be wholly below ×1.1 (10 % behind)" in card
+    (row,) = re.findall(r"<tr><td>[^<]*http_fanout.*?</tr>", card)
+    assert "1.01 (95 % CI" in row and "wholly below ×1.1" in row and 'class="supported">supported' in row
+    assert f"<td>{GIL}, http_fanout, 2 workers</td>" in row, "the place in words (its params, here)"
+    assert (
+        "claims not measured by this run</summary>" in html
+        and "gevent keeps up" not in html.split("not measured by this run")[1]
+    )
 
 
 def test_sync_per_core_is_judged_only_where_a_request_computes():

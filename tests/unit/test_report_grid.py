@@ -172,3 +172,15 @@ def test_charts_are_light_and_keep_their_text():
     assert len(svg) < 14_000, len(svg)
     assert "<metadata" not in svg and not re.search(r'="[^"]*\d\.\d\d', svg), "coordinates to a tenth"
     assert f">{GIL}</text>" in svg and f">{FT}</text>" in svg, "text between tags is not rounded"
+
+
+def test_a_sweep_gets_a_sentence_that_follows_the_best_set_along_it():
+    at = {w: CPU.replace('"workers":2', f'"workers":{w}') for w in (1, 2, 4)}
+    best = {1: ["sync"], 2: ["threads", "multiprocessing"], 4: ["multiprocessing", "threads"]}
+    found = grid.jobs(
+        _v(FT, at[w], State.SETTLED, [Place(m, "default", B, 1.0) for m in best[w]]) for w in (4, 1, 2)
+    )
+    assert grid.sweeps(found) == [
+        f"CPU work, along workers on {FT}: 1: sync; 2: threads or multiprocessing; 4: the same."
+    ]
+    assert grid.sweeps(found[:1]) == [], "one point is no sweep"

@@ -10,6 +10,7 @@ import io
 import json
 import math
 import re
+from xml.etree import ElementTree as ET
 
 import matplotlib
 
@@ -17,6 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter, NullLocator
 
 from concbench.report import palette
 from concbench.results import Status
@@ -27,26 +29,52 @@ matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans"]  # one family named in 
 matplotlib.rcParams["font.size"] = 7
 
 PANELS_PER_ROW = 3
-ATTRIBUTE = re.compile(r'="[^"]*"')  # coordinates live in attributes; text between tags is kept whole
+SVG, XLINK = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 DECIMALS = re.compile(r"(\d\.\d)\d+")  # a tenth of a point is finer than a screen pixel
-TRIM = (  # what a browser does not need from matplotlib's SVG: (pattern, replacement)
-    (re.compile(r"<metadata>.*?</metadata>", re.S), ""),
-    (re.compile(r'<g id="[^"]*">'), "<g>"),
-    (re.compile(r' transform="rotate\(-0 [^)]*\)"'), ""),
-    (re.compile(r"\s*\n\s*"), " "),
-    (re.compile(r">\s+<"), "><"),
-)
+REFERENCE = re.compile(r"#([\w-]+)")
+FONT = re.compile(r"font-family: [^;]*(; |$)|; text-anchor: start")  # named once, in the SVG's style
+ET.register_namespace("", SVG)
+ET.register_namespace("xlink", XLINK)
 
 
 def svg(fig) -> str:
+    """The figure as SVG, trimmed of what a browser does not need: metadata, comments, groups and
+    backgrounds that carry nothing, ids nothing refers to, the font named once instead of in every
+    text, null rotations, and coordinates past a tenth of a point."""
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
+    fig.savefig(buf, format="svg", metadata={"Date": None}, transparent=True)
     plt.close(fig)
-    text = buf.getvalue()
-    text = ATTRIBUTE.sub(lambda m: DECIMALS.sub(r"\1", m.group(0)), text[text.index("<svg") :])
-    for pattern, replacement in TRIM:
-        text = pattern.sub(replacement, text)
-    return text
+    root = ET.fromstring(buf.getvalue().encode())
+    for child in root.findall(f"{{{SVG}}}metadata"):
+        root.remove(child)
+    _flatten(root)
+    used = {ref for e in root.iter() for v in e.attrib.values() for ref in REFERENCE.findall(v)}
+    for e in root.iter():
+        if e.get("id") not in used:
+            e.attrib.pop("id", None)
+        if e.get("transform", "").startswith(("rotate(-0 ", "rotate(0 ")):
+            del e.attrib["transform"]
+        for k, v in e.attrib.items():
+            e.set(k, " ".join(DECIMALS.sub(r"\1", FONT.sub("", v)).split()))
+        e.text = e.text.strip() or None if e.text else None
+        e.tail = None
+        if e.tag == f"{{{SVG}}}style":
+            e.text = f"{e.text or ''}text{{font-family:'DejaVu Sans',sans-serif}}"
+    return ET.tostring(root, encoding="unicode")
+
+
+def _flatten(parent: ET.Element) -> None:
+    """Lift the children of every <g> that carries nothing (no attribute but an id) into its place;
+    drop the paths that draw nothing (the transparent backgrounds)."""
+    for child in parent:
+        _flatten(child)
+    out: list[ET.Element] = []
+    for child in parent:
+        if child.tag == f"{{{SVG}}}g" and set(child.attrib) <= {"id"}:
+            out += list(child)
+        elif not (child.tag == f"{{{SVG}}}path" and child.get("style") == "fill: none"):
+            out.append(child)
+    parent[:] = out
 
 
 def panels(interps: list[str], height: float, width: float = 7.5, sharex: bool = False):
@@ -112,11 +140,21 @@ def draw_bars(
         if note and pd.notna(r[note]):
             ax.text(v + (e or 0), y, f" {r[note]:.2f}×", va="center", fontsize=6)
     ax.set_yticks(range(len(labels)), labels)
+    ax.tick_params(axis="y", left=False)  # the label names the bar: no tick mark needed
     _top_down(ax)
     ax.set_title(title, fontsize=7)
     if log:
-        ax.set_xscale("log")
+        _log(ax, "x")
     ax.spines[["top", "right"]].set_visible(False)
+
+
+def _log(ax, which: str) -> None:
+    """A log scale on axis `which` ("x", "y") labelled in plain numbers (no mathtext), its minor ticks
+    unlabelled."""
+    getattr(ax, f"set_{which}scale")("log")
+    axis = getattr(ax, f"{which}axis")
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_locator(NullLocator())  # a hundred tick marks a chart, and no reader needs them
 
 
 def _top_down(ax) -> None:
@@ -141,8 +179,9 @@ def latency(df: pd.DataFrame, title: str) -> str:
             ax.plot([r.lat_p50_ms, r.lat_p99_ms], [y, y], color="#333", linewidth=0.8)
             ax.plot([r.lat_p90_ms], [y], marker="|", color="#333", markersize=5)
         ax.set_yticks(range(len(labels)), labels)
+        ax.tick_params(axis="y", left=False)
         _top_down(ax)
-        ax.set_xscale("log")
+        _log(ax, "x")
         ax.set_xlabel("ms per request (log)")
         ax.set_title(interp, fontsize=7)
         ax.spines[["top", "right"]].set_visible(False)
@@ -174,8 +213,8 @@ def scaling(cells: pd.DataFrame, dim: str, title: str) -> str:
                 color=palette.colour(label),
                 label=label,
             )
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        _log(ax, "x")
+        _log(ax, "y")
         ax.set_xlabel(dim)
         ax.set_title(interp, fontsize=7)
         ax.spines[["top", "right"]].set_visible(False)

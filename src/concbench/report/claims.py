@@ -119,7 +119,7 @@ class Interval:
 
     def read(self) -> tuple[str, str]:
         """(the figure with its interval, the side of the bound it must lie on)."""
-        return self.figure.text(), f"{'above' if self.above else 'below'} {self.name}"
+        return self.figure.text(), f"wholly {'above' if self.above else 'below'} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class Exact:
     undecided = remedy = ""
 
     def read(self) -> tuple[str, str]:
-        return ("holds" if self.holds else "fails"), "an exact count"
+        return ("holds" if self.holds else "fails"), "true (an exact count)"
 
 
 Test = Interval | Margin | Exact

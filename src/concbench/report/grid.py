@@ -4,6 +4,7 @@ and the notebook show the same HTML."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
@@ -17,7 +18,8 @@ RULE = (
     "Each sentence names the models that could be best on every interpreter where they were timed, "
     "then those that could be best on only some of them (and where), then the models slower on every "
     "interpreter with the range of their ratios; it says <i>settled</i> only when every interpreter's "
-    "verdict is, and otherwise what would settle it."
+    "verdict is, and otherwise what would settle it. Where jobs of one workload differ in one parameter "
+    "only (a sweep), a last sentence per interpreter follows the could-be-best set along it."
 )
 CSS = """
 .legend{display:flex;flex-wrap:wrap;gap:.3rem .8rem;margin:.4rem 0;font-size:.85rem}
@@ -81,7 +83,7 @@ def html(verdicts: Iterable[Verdict], first: Iterable[str] = ()) -> str:
     for job in found:
         cells.append(f'<div class="job">{escape(job.words)}</div>')
         cells += [tile(job.tiles[i]) if i in job.tiles else _empty(i) for i in cols]
-    sentences = "".join(f"<li>{escape(sentence(j))}</li>" for j in found)
+    sentences = "".join(f"<li>{escape(line)}</li>" for line in [*map(sentence, found), *sweeps(found)])
     return (
         legend()
         + f'<div class="grid" style="--n:{len(cols)}">{"".join(cells)}</div>'
@@ -113,11 +115,9 @@ def _bar(p: Place) -> str:
     if p.ratio is None:
         return ""
     width = max(2.0, 100 / max(p.ratio, 1.0))
-    interval = f" [{p.low:.2f}–{p.high:.2f}]" if p.low is not None and p.high is not None else ""
     return (
-        f'<div class="bar {palette.css_class(p.label)}" title="{escape(p.label)} {p.ratio:.2f}×{interval}">'
-        f'<span class="l">{escape(p.label)}</span><i style="width:{width:.0f}%"></i>'
-        f'<span class="r">{p.ratio:.2f}×</span></div>'
+        f'<div class="bar {palette.css_class(p.label)}"><span class="l">{escape(p.label)}</span>'
+        f'<i style="width:{width:.0f}%"></i><span class="r">{p.ratio:.2f}×</span></div>'
     )
 
 
@@ -192,3 +192,44 @@ def _slower(model: str, judged: Iterable[Verdict]) -> str:
 def styled(verdicts: Iterable[Verdict], first: Iterable[str] = ()) -> str:
     """`html` with its styles, for a page that has none of the report's (the notebook)."""
     return f"<style>{CSS}{palette.css()}</style>{html(verdicts, first)}"
+
+
+def sweeps(found: list[Job]) -> list[str]:
+    """`CPU work, along workers on 3.14t: 1: sync; 2: freethreading or threads; 4: the same`: per
+    workload, parameter and interpreter, the could-be-best models at each value of a parameter that
+    alone varies between at least two of its judged jobs."""
+    out = []
+    for workload in dict.fromkeys(j.workload for j in found):
+        mine = [(json.loads(j.params), j) for j in found if j.workload == workload]
+        for key in dict.fromkeys(k for p, _ in mine for k in p):
+            for rest in {_without(p, key) for p, _ in mine}:
+                line = sorted(
+                    ((p[key], j) for p, j in mine if key in p and _without(p, key) == rest), key=_first
+                )
+                if len({value for value, _ in line}) >= 2:
+                    out += _along(line[0][1].words.split(":")[0], key, line)
+    return out
+
+
+def _first(pair: tuple) -> object:
+    return pair[0]
+
+
+def _without(params: dict, key: str) -> str:
+    return json.dumps({k: v for k, v in params.items() if k != key}, sort_keys=True)
+
+
+def _along(name: str, key: str, line: list[tuple[object, Job]]) -> list[str]:
+    out = []
+    for interp in dict.fromkeys(i for _, j in line for i in j.tiles):
+        steps, last = [], None
+        for value, job in line:
+            v = job.tiles.get(interp)
+            if v is None or v.state not in JUDGED:
+                continue
+            best = _or(_models(v.best))
+            steps.append(f"{value}: {'the same' if best == last else best}")
+            last = best
+        if len(steps) >= 2:
+            out.append(f"{name}, along {key} on {interp}: {'; '.join(steps)}.")
+    return out

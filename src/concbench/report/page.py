@@ -378,11 +378,13 @@ def claim_card(c: claims.ClaimCheck) -> str:
         for p, o in c.judged
         for t in p.tests
     ]
-    places = table(("where", "figure", "holds when", "here"), rows) if rows else ""
+    places = table(("where", "figure", "must be", "here"), rows) if rows else ""
+    bounds = list(dict.fromkeys(t.read()[1] for p, _ in c.judged for t in p.tests))
+    rule = f"<p><small>rule: each figure must be {' and '.join(bounds)}</small></p>" if bounds else ""
     evidence = closed("evidence", "<br>".join(escape(e) for e in c.evidence)) if c.evidence else ""
     return (
         f'<div class="claim"><p><span class="{css}"><b>{escape(c.outcome)}</b></span> '
-        f"<b>{escape(c.claim)}</b></p><p><small>{escape(c.why)}</small></p>{places}{evidence}</div>"
+        f"<b>{escape(c.claim)}</b></p>{rule}<p><small>{escape(c.why)}</small></p>{places}{evidence}</div>"
     )
 
 
@@ -395,12 +397,12 @@ def workload_section(res: Results, workload: str) -> str:
     for params, case in cases.groupby("params", sort=False):
         parts.append(f"<h3>{escape(describe(workload, params))}</h3>")
         parts += [_chart(svg) for svg in case_charts(case, wl)]
-        parts.append(closed(f"the cells ({dims(params)})", cells_table(case, wl)))
+        parts.append(closed(f"its {len(case)} cells, every figure", cells_table(case, wl)))
     for dim, cells in sweeps:
         fixed = dims(json.dumps({k: v for k, v in json.loads(cells.params.iloc[0]).items() if k != dim}))
         title = f"{wl.summary}: wall time as {dim} grows ({fixed})"
         parts += [f"<h3>scaling with {escape(dim)}</h3>", _chart(charts.scaling(cells, dim, title))]
-        parts.append(closed(f"the cells ({len(cells)})", cells_table(cells, wl)))
+        parts.append(closed(f"its {len(cells)} cells, every figure", cells_table(cells, wl)))
     return section(workload, f"{workload}: {wl.summary}", "".join(parts))
 
 
@@ -443,22 +445,24 @@ def _chart(svg: str) -> str:
 
 
 def cells_table(df: pd.DataFrame, wl: Workload) -> str:
-    """The terminal summary's columns for this workload (summary.columns_for), per interpreter, plus the
-    rounds each cell ran; an old run's missing columns are blank (no CI, no rounds)."""
-    columns = [(title, text) for title, text, _ in columns_for(wl) if title != "status"]
+    """The terminal summary's columns for this workload (summary.columns_for), a table per interpreter,
+    a row per model/variant, plus the rounds each cell ran; an old run's missing columns are blank."""
+    columns = [(t, text) for t, text, _ in columns_for(wl) if t not in ("status", "model", "variant")]
     if not _has(df, "speedup_ci_low"):
         columns = [("speedup" if t.startswith("speedup") else t, text) for t, text in columns]
     if _has(df, "rounds"):
         at = next((i + 1 for i, (t, _) in enumerate(columns) if t == "wall"), len(columns))
         columns.insert(at, ("rounds", lambda r: "" if r.rounds is None else f"{r.rounds:.0f}"))
-    rows = []
-    for _, r in df.iterrows():
-        row = SimpleNamespace(
-            **(dict.fromkeys(ROW_COLUMNS) | {k: None if _blank(v) else v for k, v in r.items()})
-        )
-        rows.append((r.interpreter, *(text(row) for _, text in columns), _status(r)))
     numeric = [i + 1 for i, (title, _) in enumerate(columns) if title not in LEFT]
-    return table(("interpreter", *(t for t, _ in columns), "status"), rows, numeric=numeric)
+    out = []
+    for interp, cells in df.groupby("interpreter", sort=False):
+        rows = []
+        for _, r in cells.iterrows():
+            values = dict.fromkeys(ROW_COLUMNS) | {k: None if _blank(v) else v for k, v in r.items()}
+            row = SimpleNamespace(**values | {"rounds": None if _blank(r.rounds) else int(r.rounds)})
+            rows.append((r.label, *(text(row) for _, text in columns), _status(r)))
+        out.append(table((interp, *(t for t, _ in columns), "status"), rows, numeric=numeric))
+    return "".join(out)
 
 
 def _has(df: pd.DataFrame, column: str) -> bool:
@@ -477,7 +481,10 @@ def _job(res: Results, workload: str) -> str:
 
 
 def code_section(res: Results, workloads: list[str]) -> str:
-    parts = ["<p>What each model runs, side by side; <code>workload.py</code> holds the work they share.</p>"]
+    parts = [
+        "<p>What each model runs, side by side; the work they share (params, reference, proof) is in "
+        "each workload's <code>src/concbench/suites/&lt;workload&gt;/workload.py</code>.</p>"
+    ]
     for w in workloads:
         files = code.sources(w)
         if w == "job":  # the user's own function first: what every model file runs
@@ -625,7 +632,8 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>concbench report</title><style>{STYLE}{grid.CSS}{palette.css()}</style></head><body>"
+        f"<title>concbench report</title><style>{STYLE}{grid.CSS}{palette.css()}{code.STYLE}</style>"
+        "</head><body>"
         "<h1>concbench: which concurrency model, on which interpreter?</h1>"
         f"{provenance_line(res)}<nav>{nav}</nav>{body}</body></html>\n"
     )
