@@ -184,3 +184,22 @@ def test_a_sweep_gets_a_sentence_that_follows_the_best_set_along_it():
         f"CPU work, along workers on {FT}: 1: sync; 2: threads or multiprocessing; 4: the same."
     ]
     assert grid.sweeps(found[:1]) == [], "one point is no sweep"
+
+
+@pytest.mark.parametrize(
+    "flags, said",
+    [
+        ("'--prefix=/opt' '--enable-optimizations' '--with-lto' '--with-ensurepip=install'", "PGO+LTO"),
+        ("'--prefix=/opt' '--disable-gil' '--enable-optimizations'", "PGO"),
+        ("'--prefix=/root/.pyenv/versions/3.12.1' '--enable-shared'", "no PGO or LTO"),
+        ("'--with-lto' '--with-pydebug'", "LTO debug"),
+        ("", ""),
+    ],
+)
+def test_the_provenance_line_names_each_interpreters_build(flags, said):
+    from concbench.host.pythons import optimizations
+    from concbench.report.page import _build
+
+    assert optimizations(flags) == said
+    it = {"id": FT, "gil_disabled_build": True, "gil_enabled": False, "config_args": flags}
+    assert _build(it) == f"{FT} (free-threaded, GIL off{', ' + said if said else ''})"

@@ -31,6 +31,7 @@ class Facts:
     platform: str
     packages: dict[str, str]
     imports: dict[str, dict]
+    config_args: str = ""  # sysconfig's CONFIG_ARGS: ./configure's flags
 
     @property
     def id(self) -> str:
@@ -39,6 +40,19 @@ class Facts:
 
     def to_dict(self) -> dict:
         return {"id": self.id, **asdict(self)}
+
+
+def optimizations(config_args: str) -> str:
+    """`PGO+LTO`, `PGO`, `LTO` or `no PGO or LTO` (+ `debug`), from ./configure's flags; "" unknown.
+    Interpreters built differently differ by their flags as well as their version: say which."""
+    if not config_args:
+        return ""
+    found = [
+        name
+        for flag, name in (("--enable-optimizations", "PGO"), ("--with-lto", "LTO"))
+        if flag in config_args
+    ]
+    return ("+".join(found) or "no PGO or LTO") + (" debug" if "--with-pydebug" in config_args else "")
 
 
 def probe(python: str, modules: list[str]) -> Facts:

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from concbench import __version__
+from concbench.host.pythons import optimizations
 from concbench.registry import WORKLOADS, Workload
 from concbench.report import answer, charts, claims, code, grid, palette
 from concbench.report.compare import Agreement, Comparison
@@ -215,7 +216,7 @@ def _build(it: dict) -> str:
     """`cpython-3.14.7t (free-threaded, GIL off)`, with its configure flags when recorded."""
     kind = "free-threaded" if it.get("gil_disabled_build") else "GIL"
     gil = ", GIL off" if it.get("gil_disabled_build") and not it.get("gil_enabled") else ""
-    flags = it.get("config_args")
+    flags = optimizations(it.get("config_args", ""))
     built = f", {flags}" if flags else ""
     return f"{it['id']} ({kind}{gil}{built})"
 

@@ -67,6 +67,7 @@ def facts(modules: list[str]) -> dict:
         "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
         "cpu_count": cpu_count,
         "mp_start_method": multiprocessing.get_start_method(),
+        "config_args": sysconfig.get_config_var("CONFIG_ARGS") or "",  # how it was built: PGO, LTO…
         "platform": platform.platform(),
         "packages": {p: v for p in PACKAGES if (v := version(p))},
         "imports": imports,
