@@ -70,3 +70,7 @@ def test_bench_workflow_is_a_valid_github_workflow():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = workflow.read_text()
     assert '["3.14", "3.14t"]' in text and "concbench merge" in text and "concbench report" in text
+    pages = text[text.index("\n  pages:") :]
+    assert "results/reference/report.html site/index.html" in pages, "the committed reference, as is"
+    assert "actions/upload-pages-artifact" in pages and "actions/deploy-pages" in pages
+    assert 'paths: ["results/reference/**"]' in text and "if: github.event_name != 'push'" in text

@@ -105,3 +105,86 @@ def test_page_renders_a_run_where_nothing_ran_and_a_sweep_of_the_only_dimension(
     assert "needs a free-threaded build" in html and '<section id="claims">' in html
     swept = [cell("spawn", "threads", params=f'{{"workers":{w}}}', us_per_unit=60.0) for w in (1, 2, 4)]
     assert "scaling with workers" in page.render(Results("X", {}, frame(*swept)))
+
+
+OLD = "cpython-3.13.0"
+INTERPS = [  # the manifest's order, newest first: the version order is the report's to make
+    {
+        "id": FT,
+        "version": "3.14.7",
+        "version_info": [3, 14, 7],
+        "gil_disabled_build": True,
+        "config_args": "'--disable-gil' '--enable-optimizations' '--with-lto'",
+    },
+    {
+        "id": GIL,
+        "version": "3.14.7",
+        "version_info": [3, 14, 7],
+        "gil_disabled_build": False,
+        "config_args": "'--enable-optimizations' '--with-lto'",
+    },
+    {
+        "id": OLD,
+        "version": "3.13.0",
+        "version_info": [3, 13, 0],
+        "gil_disabled_build": False,
+        "config_args": "'--prefix=/root/.pyenv/versions/3.13.0' '--enable-shared'",
+    },
+]
+
+
+def test_versions_put_builds_in_order_and_price_the_free_threaded_single_thread():
+    from concbench.report import versions
+
+    rounds = {1: 1.0, 2: 1.02, 3: 0.98, 4: 1.01}
+    slower = {r: v * 1.08 for r, v in rounds.items()}  # sync 8 % slower on 3.14t in every round
+    rows = [
+        cell("cpu_bound", "sync", 1.0, interp=GIL, rounds_values=rounds),
+        cell("cpu_bound", "sync", 1.08, interp=FT, rounds_values=slower),
+        cell("cpu_bound", "sync", 1.2, interp=OLD, rounds_values=rounds),
+        cell("cpu_bound", "threads", 1.0, interp=GIL),
+        cell("cpu_bound", "threads", 0.5, interp=FT),
+        cell("cpu_bound", "threads", 1.2, interp=OLD),
+    ]
+    assert [versions.name(it) for it in versions.ordered(INTERPS)] == [
+        "3.13.0 (no PGO or LTO)",
+        "3.14.7 (PGO+LTO)",
+        "3.14.7t (PGO+LTO)",
+    ]
+    (line,) = versions.single_thread_cost(frame(*rows), INTERPS)
+    assert line.startswith("cpu_bound, 2 workers: sync takes +8% [+8% to +8%] on cpython-3.14.7t")
+    html = versions.section(frame(*rows), {"interpreters": INTERPS})
+    assert html.count("<svg") == 1, "one chart per job across the three interpreters"
+    assert ">3.13.0</text>" in html and ">(no PGO or LTO)</text>" in html, (
+        "each interpreter named with its build"
+    )
+    two = versions.section(frame(*rows[:2], *rows[3:5]), {"interpreters": INTERPS[:2]})
+    assert "<svg" not in two and "sync takes +8%" in two, "two builds: their cost, no version line"
+
+
+def test_a_sweep_is_fitted_only_with_four_points_within_the_cores():
+    sweep = [
+        cell(
+            "cpu_bound",
+            "threads",
+            1 / s,
+            params=f'{{"workers":{n}}}',
+            workers=n,
+            cores=cores,
+            speedup_vs_sync=s,
+        )
+        for cores, points in ((2, ((1, 1.0), (2, 1.9), (4, 1.9), (8, 1.9))),)
+        for n, s in points
+    ]
+    fits, said = page.scaling_fits(frame(*sweep), "workers")
+    assert fits == {} and said == [
+        "no scaling fit: it needs 4 points within the machine's 2 cores, and this sweep has 2"
+    ]
+    wide = [c | {"cores": 16} for c in sweep]
+    fits, said = page.scaling_fits(frame(*wide), "workers")
+    assert list(fits) == [(GIL, "threads")] and said[0].startswith(
+        "threads on cpython-3.14.7: Amdahl fit: serial"
+    )
+    assert "USL fit" in said[1]
+    svg = scaling(frame(cell("cpu_bound", "sync", 1.0, params='{"workers":1}'), *wide), "workers", "t", fits)
+    assert "threads: Amdahl fit" in svg and "threads: USL fit" in svg, "each fit drawn and labelled"

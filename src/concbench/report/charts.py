@@ -144,11 +144,11 @@ def draw_bars(
     _top_down(ax)
     ax.set_title(title, fontsize=7)
     if log:
-        _log(ax, "x")
+        log_axis(ax, "x")
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def _log(ax, which: str) -> None:
+def log_axis(ax, which: str) -> None:
     """A log scale on axis `which` ("x", "y") labelled in plain numbers (no mathtext), its minor ticks
     unlabelled."""
     getattr(ax, f"set_{which}scale")("log")
@@ -181,7 +181,7 @@ def latency(df: pd.DataFrame, title: str) -> str:
         ax.set_yticks(range(len(labels)), labels)
         ax.tick_params(axis="y", left=False)
         _top_down(ax)
-        _log(ax, "x")
+        log_axis(ax, "x")
         ax.set_xlabel("ms per request (log)")
         ax.set_title(interp, fontsize=7)
         ax.spines[["top", "right"]].set_visible(False)
@@ -189,9 +189,11 @@ def latency(df: pd.DataFrame, title: str) -> str:
     return svg(fig)
 
 
-def scaling(cells: pd.DataFrame, dim: str, title: str) -> str:
+def scaling(cells: pd.DataFrame, dim: str, title: str, fits: dict | None = None) -> str:
     """Wall time against a swept dimension, a panel per interpreter: a line per model/variant in its
-    model's colour (variants dotted); sync, which ignores the dimension, as a dashed level."""
+    model's colour (variants dotted); sync, which ignores the dimension, as a dashed level; and each
+    scaling fit (`fits`: (interpreter, label) -> stats.scaling.Fit) drawn thin past the points, as
+    sync's wall over the fitted speedup, labelled as a fit."""
     ok = cells[cells.status == Status.OK]
     xs = ok.params.map(lambda p: json.loads(p)[dim])
     interps = list(dict.fromkeys(ok.interpreter))
@@ -204,6 +206,18 @@ def scaling(cells: pd.DataFrame, dim: str, title: str) -> str:
                 ax.axhline(line.wall_s.iloc[0], color=palette.colour(label), linestyle="--", linewidth=0.8)
                 continue
             order = np.argsort(xs[line.index].to_numpy())
+            sync = mine[mine.model == "sync"].wall_s
+            for fit in (fits or {}).get((interp, label), []) if len(sync) else []:
+                grid = np.geomspace(1, 2 * xs[line.index].max(), 40)
+                style = "--" if fit.law == "Amdahl" else "-."
+                ax.plot(
+                    grid,
+                    sync.iloc[0] / fit.at(grid),
+                    style,
+                    linewidth=0.6,
+                    color=palette.colour(label),
+                    label=f"{label}: {fit.law} fit",
+                )
             ax.plot(
                 xs[line.index].to_numpy()[order],
                 line.wall_s.to_numpy()[order],
@@ -213,8 +227,8 @@ def scaling(cells: pd.DataFrame, dim: str, title: str) -> str:
                 color=palette.colour(label),
                 label=label,
             )
-        _log(ax, "x")
-        _log(ax, "y")
+        log_axis(ax, "x")
+        log_axis(ax, "y")
         ax.set_xlabel(dim)
         ax.set_title(interp, fontsize=7)
         ax.spines[["top", "right"]].set_visible(False)

@@ -14,7 +14,7 @@ import pandas as pd
 from concbench import __version__
 from concbench.host.pythons import optimizations
 from concbench.registry import WORKLOADS, Workload
-from concbench.report import answer, charts, claims, code, grid, palette
+from concbench.report import answer, charts, claims, code, grid, palette, versions
 from concbench.report.compare import Agreement, Comparison
 from concbench.report.data import Results, dims
 from concbench.report.fmt import seconds
@@ -22,6 +22,7 @@ from concbench.report.groups import series
 from concbench.report.terminal import LEFT, columns_for
 from concbench.results import COLUMNS as ROW_COLUMNS
 from concbench.results import TARGETS, Status, imprecise
+from concbench.stats import scaling
 from concbench.verdicts.decide import describe
 
 STYLE = """
@@ -402,9 +403,30 @@ def workload_section(res: Results, workload: str) -> str:
     for dim, cells in sweeps:
         fixed = dims(json.dumps({k: v for k, v in json.loads(cells.params.iloc[0]).items() if k != dim}))
         title = f"{wl.summary}: wall time as {dim} grows ({fixed})"
-        parts += [f"<h3>scaling with {escape(dim)}</h3>", _chart(charts.scaling(cells, dim, title))]
+        fits, said = scaling_fits(cells, dim)
+        parts += [f"<h3>scaling with {escape(dim)}</h3>", _chart(charts.scaling(cells, dim, title, fits))]
+        parts += [f"<p><small>{escape(line)}</small></p>" for line in said]
         parts.append(closed(f"its {len(cells)} cells, every figure", cells_table(cells, wl)))
     return section(workload, f"{workload}: {wl.summary}", "".join(parts))
+
+
+def scaling_fits(cells: pd.DataFrame, dim: str) -> tuple[dict, list[str]]:
+    """Amdahl and USL fitted to each model's speedup along a workers or concurrency sweep, where the
+    sweep has enough points within the cores (`stats.scaling`): the fits by (interpreter, label), and
+    a line per fit, or one saying why there is none."""
+    if dim not in ("workers", "concurrency"):
+        return {}, []
+    ok = cells[(cells.status == Status.OK) & (cells.model != "sync") & cells.speedup_vs_sync.notna()]
+    fits, said, refused = {}, [], set()
+    for (interp, label), line in ok.groupby(["interpreter", "label"], sort=False):
+        points = [(json.loads(p)[dim], s) for p, s in zip(line.params, line.speedup_vs_sync, strict=True)]
+        cores = int(line.cores.max()) if line.cores.notna().any() else 1
+        if found := scaling.fit(points, cores):
+            fits[(interp, label)] = found
+            said += [f"{label} on {interp}: {f.text()}" for f in found]
+        else:
+            refused.add(scaling.why_not(points, cores))
+    return fits, said or sorted(refused)
 
 
 def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
@@ -609,7 +631,17 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
     """The answer first (provenance line, legend, verdict grid, sentences), then claims, then each
     workload's charts with its cells folded, then what a reader opens only to check."""
     workloads = [w for w in WORKLOADS if w in set(res.df.workload) and w != "null"]  # null: overview
-    anchors = ["answer", "claims", *workloads, "overview", "verdicts", "code", "not-run", "provenance"]
+    anchors = [
+        "answer",
+        "claims",
+        "versions",
+        *workloads,
+        "overview",
+        "verdicts",
+        "code",
+        "not-run",
+        "provenance",
+    ]
     nav = "".join(f'<a href="#{a}">{escape(a)}</a>' for a in anchors + (["comparison"] if cmp else []))
     interps = [it["id"] for it in res.manifest.get("interpreters", [])]
     answer_first = section(
@@ -617,10 +649,12 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
         "Which model, for which job, on which interpreter",
         grid.html(res.verdicts, interps) if res.verdicts else "<p>No job with a verdict in this run.</p>",
     )
+    across = versions.section(res.df, res.manifest)
     body = "".join(
         [
             answer_first,
             claims_section(res),
+            section("versions", "Across versions and builds", across) if across else "",
             *(workload_section(res, w) for w in workloads),
             overview(res),
             verdicts_section(res),
