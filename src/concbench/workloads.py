@@ -64,11 +64,13 @@ class Metric:
     """A figure of the workload's own: a model's setup or run sets `concbench.worker.usage.EXTRA[key]` (a
     number, per worker process, or a word: `fmt` "s"); results.csv's `metrics` column holds its mean
     over the rounds (a word: the commonest), and the tables and the report show it as a column
-    headed `header`."""
+    headed `header`; the report also draws it when `chart` (the workload's headline figure: a page
+    drawing every figure of every case would weigh megabytes)."""
 
     key: str
     header: str
     fmt: str = ".1f"
+    chart: bool = False
 
 
 @dataclass(frozen=True)

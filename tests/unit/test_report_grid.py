@@ -203,3 +203,10 @@ def test_the_provenance_line_names_each_interpreters_build(flags, said):
     assert optimizations(flags) == said
     it = {"id": FT, "gil_disabled_build": True, "gil_enabled": False, "config_args": flags}
     assert _build(it) == f"{FT} (free-threaded, GIL off{', ' + said if said else ''})"
+
+
+def test_a_job_nothing_timed_says_why_once():
+    v = _v(GIL, CPU, State.ONE_MODEL, [Place(m, "default", N, reason="not run") for m in ("sync", "threads")])
+    assert f'<div class="na">{grid.NOT_RUN}</div>' in grid.tile(v)
+    na = [Place("gevent", "default", N, reason="n/a: gevent re-enables the GIL")]
+    assert "n/a: gevent re-enables the GIL" in grid.tile(_v(FT, CPU, State.ONE_MODEL, na))

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter, NullLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from concbench.report import palette
 from concbench.results import Status
@@ -145,6 +145,8 @@ def draw_bars(
     ax.set_title(title, fontsize=7)
     if log:
         log_axis(ax, "x")
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(4))  # four numbers read as well as eight
     ax.spines[["top", "right"]].set_visible(False)
 
 

@@ -1,15 +1,11 @@
-"""Each model's implementation of a workload, highlighted, with its lines of code."""
+"""Each model's implementation of a workload, with its lines of code."""
 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
+from html import escape
 from importlib import resources
-
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import PythonLexer
 
 from concbench.registry import WORKLOADS
 
@@ -35,22 +31,8 @@ class Source:
         return sum(1 for ln in lines if ln.strip() and not ln.strip().startswith("#"))
 
     def html(self) -> str:
-        """Highlighted by class (the page carries STYLE once); tokens their class does not colour
-        (names, punctuation, spaces) left bare."""
-        return SPAN.sub(_bare, highlight(self.text, PythonLexer(), FORMATTER))
-
-
-FORMATTER = HtmlFormatter(nobackground=True)
-STYLE = FORMATTER.get_style_defs(".highlight")  # the classes' colours, once per page
-SPAN = re.compile(r'<span class="([^"]*)">([^<]*)</span>')
-
-
-PLAIN = {"w", "o"}  # spaces and operators: grey in the style, plain here (a third of the spans)
-
-
-def _bare(m: re.Match) -> str:
-    """A token's span only where its class has a colour."""
-    return m.group(0) if m.group(1) in FORMATTER.class2style and m.group(1) not in PLAIN else m.group(2)
+        """The file as it is: plain, not highlighted (colour would double the page's weight)."""
+        return f"<pre>{escape(self.text)}</pre>"
 
 
 def sources(workload: str) -> list[Source]:

@@ -11,9 +11,11 @@ from html import escape
 
 from concbench.registry import WORKLOADS
 from concbench.report import palette
+from concbench.results import Status
 from concbench.verdicts.decide import Place, Standing, State, Verdict
 
 JUDGED = (State.SETTLED, State.UNSETTLED)
+NOT_RUN = "not run: no room in the budget, or the run stopped first (--budget, --resume)"
 RULE = (
     "Each sentence names the models that could be best on every interpreter where they were timed, "
     "then those that could be best on only some of them (and where), then the models slower on every "
@@ -103,8 +105,14 @@ def tile(v: Verdict) -> str:
         f'<span class="chip {palette.css_class(p.label)}">{escape(p.label)}</span>' for p in v.best
     )
     rows = "".join(_bar(p) for p in timed)
-    untimed = [p.label for p in v.places if p.standing == Standing.NOT_TIMED]
-    na = f'<div class="na">not timed: {escape(", ".join(untimed))}</div>' if untimed else ""
+    untimed = [p for p in v.places if p.standing == Standing.NOT_TIMED]
+    reasons = {NOT_RUN if p.reason.rstrip(": ") == Status.NOT_RUN else p.reason for p in untimed}
+    said = (
+        reasons.pop()
+        if not timed and len(reasons) == 1
+        else "not timed: " + ", ".join(p.label for p in untimed)
+    )
+    na = f'<div class="na">{escape(said)}</div>' if untimed else ""
     return (
         f'<div class="tile {v.state.value.replace(" ", "-")}"><div class="it">{escape(v.interpreter)}</div>'
         f"{chips}{rows}<div class='meta'>{escape(status(v))}</div>{na}</div>"

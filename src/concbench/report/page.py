@@ -19,11 +19,12 @@ from concbench.report.compare import Agreement, Comparison
 from concbench.report.data import Results, dims
 from concbench.report.fmt import seconds
 from concbench.report.groups import series
-from concbench.report.terminal import LEFT, columns_for
+from concbench.report.terminal import columns_for
 from concbench.results import COLUMNS as ROW_COLUMNS
 from concbench.results import TARGETS, Status, imprecise
 from concbench.stats import scaling
 from concbench.verdicts.decide import describe
+from concbench.workloads import Kind
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 .8rem;color:#222;
@@ -32,7 +33,8 @@ h1{font-size:1.5rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;margin-t
 h3{margin-top:1.4rem;font-size:1.05rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;display:block;overflow-x:auto;max-width:100%}
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n,.cells td{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.cells td:first-child,.cells td:last-child{text-align:left;white-space:normal}
 .chart svg{max-width:100%;height:auto}
 .supported,.contradicted,.inconclusive,.not-measured{padding:0 .35rem;border-radius:4px}
 .supported{background:#d9f2d9}.contradicted{background:#f8d7d7}.inconclusive{background:#fcefc7}
@@ -55,8 +57,10 @@ STATUS_CLASS = {
 }
 
 
-def table(headers: Iterable[str], rows: Iterable[Iterable[object]], numeric: Iterable[int] = ()) -> str:
-    """An HTML table; cells are escaped unless they are `Markup`."""
+def table(
+    headers: Iterable[str], rows: Iterable[Iterable[object]], numeric: Iterable[int] = (), css: str = ""
+) -> str:
+    """An HTML table; cells are escaped unless they are `Markup`; `css`: the table's class."""
     numeric = set(numeric)
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join(
@@ -65,7 +69,9 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[object]], numeric: Ite
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f"<table{f' class={css}' if css else ''}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 class Markup(str):
@@ -207,7 +213,7 @@ def provenance_line(res: Results) -> str:
         interps,
         str(m.get("started", ""))[:10],
         " ".join(filter(None, [modes, f"budget {budget / 60:.0f} min" if budget else ""])),
-        f"{_rounds(m, df)} rounds",
+        f"{_rounds(m, df)} round{'' if _rounds(m, df) == '1' else 's'}",
         f"{m['elapsed_s'] / 60:.0f} min" if m.get("elapsed_s") else "",
     ]
     return f'<p class="provenance">{escape(" · ".join(p for p in parts if p))}</p>'
@@ -398,6 +404,11 @@ def workload_section(res: Results, workload: str) -> str:
         parts.append(f"<p>The function: <code>{escape(job)}</code> (its code is in Code side by side).</p>")
     for params, case in cases.groupby("params", sort=False):
         parts.append(f"<h3>{escape(describe(workload, params))}</h3>")
+        if wl.kind == Kind.COMPARISON:
+            parts.append(
+                "<p><small>Wall time per model: this job's tiles in "
+                '<a href="#answer">the grid</a>.</small></p>'
+            )
         parts += [_chart(svg) for svg in case_charts(case, wl)]
         parts.append(closed(f"its {len(case)} cells, every figure", cells_table(case, wl)))
     for dim, cells in sweeps:
@@ -430,7 +441,8 @@ def scaling_fits(cells: pd.DataFrame, dim: str) -> tuple[dict, list[str]]:
 
 
 def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
-    """The charts of one params case: wall (or unit cost), latency, lag, memory (efficiency: the table)."""
+    """The charts of one params case beyond the grid's tiles (which draw a job's wall times): a price's
+    unit cost and memory, a behaviour's wall time, latency, lag, the workload's headline figure."""
     ok = case[case.status == Status.OK]
     if wl.units:
         out = [charts.bars(case, "us_per_unit", f"cost of one {wl.unit}", f"µs per {wl.unit}", log=True)]
@@ -439,23 +451,16 @@ def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
                 charts.bars(case, "mem_kb_per_unit", "memory per live unit (PSS)", "KiB per unit", log=True)
             )
         return out
-    out = [
-        charts.bars(
-            case,
-            "wall_s",
-            "wall time (mean ± stdev), speedup vs sync on each bar",
-            "seconds",
-            err="wall_stdev_s",
-            note="speedup_vs_sync",
-        )
-    ]
+    out = []
+    if wl.kind != Kind.COMPARISON:  # a job with a verdict has its wall times drawn in the grid's tiles
+        out.append(charts.bars(case, "wall_s", "wall time (mean ± stdev)", "seconds", err="wall_stdev_s"))
     if wl.any_server and ok.lat_p50_ms.notna().any():
         out.append(charts.latency(ok, wl.name))
     if wl.heartbeat and ok.loop_lag_p99_ms.notna().any():
         out.append(
             charts.bars(case, "loop_lag_p99_ms", "scheduler lag p99 (heartbeat lateness)", "ms", log=True)
         )
-    for m in wl.metrics:  # the workload's own figures, from results.csv's metrics column (words: the table)
+    for m in (m for m in wl.metrics if m.chart):  # its headline figures (the rest: the table)
         figures = case.get("metrics", pd.Series("", index=case.index)).map(lambda t: json.loads(t or "{}"))
         own = case.assign(**{m.key: figures.map(lambda f, k=m.key: f.get(k))})
         if m.fmt != "s" and own[m.key].notna().any() and own[m.key].fillna(0).astype(float).any():
@@ -476,7 +481,6 @@ def cells_table(df: pd.DataFrame, wl: Workload) -> str:
     if _has(df, "rounds"):
         at = next((i + 1 for i, (t, _) in enumerate(columns) if t == "wall"), len(columns))
         columns.insert(at, ("rounds", lambda r: "" if r.rounds is None else f"{r.rounds:.0f}"))
-    numeric = [i + 1 for i, (title, _) in enumerate(columns) if title not in LEFT]
     out = []
     for interp, cells in df.groupby("interpreter", sort=False):
         rows = []
@@ -484,7 +488,7 @@ def cells_table(df: pd.DataFrame, wl: Workload) -> str:
             values = dict.fromkeys(ROW_COLUMNS) | {k: None if _blank(v) else v for k, v in r.items()}
             row = SimpleNamespace(**values | {"rounds": None if _blank(r.rounds) else int(r.rounds)})
             rows.append((r.label, *(text(row) for _, text in columns), _status(r)))
-        out.append(table((interp, *(t for t, _ in columns), "status"), rows, numeric=numeric))
+        out.append(table((interp, *(t for t, _ in columns), "status"), rows, css="cells"))
     return "".join(out)
 
 
@@ -526,12 +530,18 @@ def code_section(res: Results, workloads: list[str]) -> str:
 
 
 def not_run(res: Results) -> str:
+    """The cells without a timing, a row per interpreter, workload and reason with its models."""
     df = res.df[res.df.status != Status.OK]
-    rows = [(r.interpreter, r.workload, r.label, _status(r)) for _, r in df.iterrows()]
+    rows = [
+        (interp, workload, ", ".join(dict.fromkeys(g.label)), _status(g.iloc[0]))
+        for (interp, workload, _, _), g in df.groupby(
+            ["interpreter", "workload", "status", df.reason.fillna("") + df.note.fillna("")], sort=False
+        )
+    ]
     return section(
         "not-run",
         "n/a, failed, not run and impossible cells",
-        table(("interpreter", "workload", "model", "status: reason"), rows) if rows else "<p>None.</p>",
+        table(("interpreter", "workload", "models", "status: reason"), rows) if rows else "<p>None.</p>",
     )
 
 
@@ -667,7 +677,7 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>concbench report</title><style>{STYLE}{grid.CSS}{palette.css()}{code.STYLE}</style>"
+        f"<title>concbench report</title><style>{STYLE}{grid.CSS}{palette.css()}</style>"
         "</head><body>"
         "<h1>concbench: which concurrency model, on which interpreter?</h1>"
         f"{provenance_line(res)}<nav>{nav}</nav>{body}</body></html>\n"

@@ -124,7 +124,12 @@ def decide(
 ) -> Verdict:
     timed = cells[cells.status.map(lambda s: Status(s).timed) & cells.wall_s.notna()]
     untimed = [
-        Place(m, g.variant.iloc[0], Standing.NOT_TIMED, reason=f"{g.status.iloc[0]}: {g.reason.iloc[0]}")
+        Place(
+            m,
+            g.variant.iloc[0],
+            Standing.NOT_TIMED,
+            reason=": ".join(filter(None, [g.status.iloc[0], g.reason.iloc[0]])),
+        )
         for m, g in cells.groupby("model", sort=False)
         if m not in set(timed.model)
     ]

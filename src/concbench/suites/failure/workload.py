@@ -489,7 +489,7 @@ WORKLOAD = Workload(
     kind=Kind.BEHAVIOUR,
     tiny={"units": 6, "concurrency": 3, "latency_ms": 100, "fail_ms": 20, "workers": 2},
     metrics=(
-        Metric("stop_ms", "stop (ms)"),
+        Metric("stop_ms", "stop (ms)", chart=True),
         Metric("leaked", "leaked"),
         Metric("sent_after", "sent after"),
         Metric("overrun_ms", "overrun (ms)"),

@@ -168,7 +168,7 @@ WORKLOAD = Workload(
         Metric("mock_cpu_ms", "mock CPU ms/req", ".2f"),
         Metric("wrk_core", "wrk cores", ".2f"),
         Metric("pss_worker_mb", "MB/worker", ".1f"),
-        Metric("pss_total_mb", "MB total", ".1f"),
+        Metric("pss_total_mb", "MB total", ".1f", chart=True),
         Metric("server", "server", "s"),
     ),
     round_s=3.0,  # server up, a warm-up and a timed call of wrk, server down (2026-12, 2-core VM)

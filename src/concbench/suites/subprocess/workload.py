@@ -223,6 +223,6 @@ WORKLOAD = Workload(
     metrics=(
         Metric("start_ms", "start (ms)"),
         Metric("child_cpu_ms", "child CPU (ms)"),
-        Metric("parent_cpu_ms", "parent CPU/child (ms)", ".2f"),
+        Metric("parent_cpu_ms", "parent CPU/child (ms)", ".2f", chart=True),
     ),
 )
