@@ -207,6 +207,6 @@ def test_the_provenance_line_names_each_interpreters_build(flags, said):
 
 def test_a_job_nothing_timed_says_why_once():
     v = _v(GIL, CPU, State.ONE_MODEL, [Place(m, "default", N, reason="not run") for m in ("sync", "threads")])
-    assert f'<div class="na">{grid.NOT_RUN}</div>' in grid.tile(v)
+    assert f'<div class="na">{grid.NOT_RUN} (sync, threads)</div>' in grid.tile(v)
     na = [Place("gevent", "default", N, reason="n/a: gevent re-enables the GIL")]
     assert "n/a: gevent re-enables the GIL" in grid.tile(_v(FT, CPU, State.ONE_MODEL, na))

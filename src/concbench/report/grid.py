@@ -106,12 +106,14 @@ def tile(v: Verdict) -> str:
     )
     rows = "".join(_bar(p) for p in timed)
     untimed = [p for p in v.places if p.standing == Standing.NOT_TIMED]
-    reasons = {NOT_RUN if p.reason.rstrip(": ") == Status.NOT_RUN else p.reason for p in untimed}
-    said = (
-        reasons.pop()
-        if not timed and len(reasons) == 1
-        else "not timed: " + ", ".join(p.label for p in untimed)
-    )
+    said = "not timed: " + ", ".join(p.label for p in untimed)
+    if not timed:  # nothing to draw: why, per reason
+        by: dict[str, list[str]] = {}
+        for p in untimed:
+            by.setdefault(NOT_RUN if p.reason.rstrip(": ") == Status.NOT_RUN else p.reason, []).append(
+                p.label
+            )
+        said = "; ".join(f"{reason} ({', '.join(labels)})" for reason, labels in by.items())
     na = f'<div class="na">{escape(said)}</div>' if untimed else ""
     return (
         f'<div class="tile {v.state.value.replace(" ", "-")}"><div class="it">{escape(v.interpreter)}</div>'
