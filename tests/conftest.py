@@ -115,18 +115,21 @@ def quick_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
 
 
 class Tiles(HTMLParser):
-    """Each tile of the grid: its chips, its bars (label, ratio) and its status line."""
+    """Each tile of the grid: its chips, its bars (label, ratio) and its status line; `jobs_of_tiles`:
+    the job (its words) each tile is under."""
 
     def __init__(self):
         super().__init__()
         self.tiles: list[dict] = []
         self.jobs: list[str] = []
+        self.jobs_of_tiles: list[str] = []
         self._in: str | None = None
 
     def handle_starttag(self, tag, attrs):
         css = dict(attrs).get("class", "") or ""
         if "tile" in css.split():
             self.tiles.append({"chips": [], "bars": [], "meta": "", "it": "", "css": css})
+            self.jobs_of_tiles.append(self.jobs[-1] if self.jobs else "")
         elif css in ("job", "it", "meta", "r", "l") or css.startswith("chip "):
             self._in = css.split()[0]
 

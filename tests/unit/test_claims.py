@@ -509,3 +509,14 @@ def test_one_free_threaded_process_needs_cores_for_both_sides():
     more_memory = _one_process(0.8, JITTER)
     more_memory[1] = _server("freethreading", 0.8, 120.0, COMPUTES, JITTER, interp=FT, cores=4)
     assert outcome(claims.one_free_threaded_process, *more_memory) is CON
+
+
+def test_a_claim_checked_by_its_negation_states_its_own_rule():
+    """library_matters is judged as its negation; its card must still read as the claim: supported
+    where the library's factor over the models' spread lies wholly above ×1."""
+    card = page.claim_card(claims.library_matters(frame(*_library(0.5, STEADY))))
+    assert "rule: each figure must be wholly above ×1 (library and models alike)" in card
+    assert (
+        '<span class="supported"><b>supported</b>' in card
+        and 'class="supported">supported</span></td>' in card
+    )

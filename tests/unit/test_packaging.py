@@ -71,6 +71,10 @@ def test_bench_workflow_is_a_valid_github_workflow():
     text = workflow.read_text()
     assert '["3.14", "3.14t"]' in text and "concbench merge" in text and "concbench report" in text
     pages = text[text.index("\n  pages:") :]
-    assert "results/reference/report.html site/index.html" in pages, "the committed reference, as is"
+    assert "concbench report results/reference -o site/index.html" in pages, "the committed reference"
+    assert "contents: read" in pages and "pages: write" in pages and "id-token: write" in pages
     assert "actions/upload-pages-artifact" in pages and "actions/deploy-pages" in pages
-    assert 'paths: ["results/reference/**"]' in text and "if: github.event_name != 'push'" in text
+    assert (
+        'paths: ["results/reference/**", "src/concbench/report/**"]' in text
+        and "if: github.event_name != 'push'" in text
+    )

@@ -137,7 +137,7 @@ def test_versions_put_builds_in_order_and_price_the_free_threaded_single_thread(
     from concbench.report import versions
 
     rounds = {1: 1.0, 2: 1.02, 3: 0.98, 4: 1.01}
-    slower = {r: v * 1.08 for r, v in rounds.items()}  # sync 8 % slower on 3.14t in every round
+    slower = {r: v * k for (r, v), k in zip(rounds.items(), (1.07, 1.09, 1.08, 1.08), strict=True)}
     rows = [
         cell("cpu_bound", "sync", 1.0, interp=GIL, rounds_values=rounds),
         cell("cpu_bound", "sync", 1.08, interp=FT, rounds_values=slower),
@@ -152,7 +152,11 @@ def test_versions_put_builds_in_order_and_price_the_free_threaded_single_thread(
         "3.14.7t (PGO+LTO)",
     ]
     (line,) = versions.single_thread_cost(frame(*rows), INTERPS)
-    assert line.startswith("cpu_bound, 2 workers: sync takes +8% [+8% to +8%] on cpython-3.14.7t")
+    assert line.startswith("cpu_bound, 2 workers: sync takes +8% [+7% to +9%] on cpython-3.14.7t")
+    apart = [it | {"machine": "runner-a" if it["id"] == FT else "runner-b"} for it in INTERPS]
+    assert versions.single_thread_cost(frame(*rows), apart) == [], "two machines are not a pair of builds"
+    http = [r | {"workload": "http_fanout"} for r in rows]
+    assert versions.single_thread_cost(frame(*http), INTERPS) == [], "waiting is not the cost of one thread"
     html = versions.section(frame(*rows), {"interpreters": INTERPS})
     assert html.count("<svg") == 1, "one chart per job across the three interpreters"
     assert ">3.13.0</text>" in html and ">(no PGO or LTO)</text>" in html, (
@@ -160,6 +164,9 @@ def test_versions_put_builds_in_order_and_price_the_free_threaded_single_thread(
     )
     two = versions.section(frame(*rows[:2], *rows[3:5]), {"interpreters": INTERPS[:2]})
     assert "<svg" not in two and "sync takes +8%" in two, "two builds: their cost, no version line"
+    one = [INTERPS[1] | {"executable": "python3.14", "gil_enabled": True}]
+    nav = page.render(Results("r", {"interpreters": one}, frame(*rows[:1]))).split("</nav>")[0]
+    assert 'href="#versions"' not in nav, "no link to a section that is not there"
 
 
 def test_a_sweep_is_fitted_only_with_four_points_within_the_cores():

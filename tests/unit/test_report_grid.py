@@ -93,13 +93,20 @@ def test_the_sentence_follows_its_rule():
     # on 3.14t; sync slower everywhere, by 1.9–2.0×; 3.14t unsettled
     assert cpu == (
         "CPU work: 8 tasks of ~20 ms, 2 workers: use freethreading or multiprocessing on every interpreter "
-        f"that has them; also threads on {FT}; sync 1.9–2.0× slower. Not settled on {FT} (~98 more rounds)."
+        f"that has them; also threads on {FT}; sync 1.9–2.0× slower [1.6–2.3]. "
+        f"Not settled on {FT} (~98 more rounds)."
     )
     assert "no verdict yet" in http
     settled = grid.Job("cpu_bound", CPU, "CPU work", {GIL: VERDICTS[0]})
     assert (
         grid.sentence(settled)
-        == "CPU work: use multiprocessing; sync 2.0× slower, threads 2.1× slower. Settled."
+        == "CPU work: use multiprocessing; sync 2.0× slower [1.8–2.2], threads 2.1× slower [1.9–2.3]. "
+        "Settled."
+    )
+    half = grid.Job("cpu_bound", CPU, "CPU work", {GIL: VERDICTS[0], FT: VERDICTS[2]})
+    assert grid.sentence(half).endswith(f". No verdict on {FT}."), "settled only where every tile is"
+    assert "Settled" not in grid.sentence(half) and "on every interpreter that has them" in grid.sentence(
+        half
     )
 
 
@@ -177,13 +184,20 @@ def test_charts_are_light_and_keep_their_text():
 def test_a_sweep_gets_a_sentence_that_follows_the_best_set_along_it():
     at = {w: CPU.replace('"workers":2', f'"workers":{w}') for w in (1, 2, 4)}
     best = {1: ["sync"], 2: ["threads", "multiprocessing"], 4: ["multiprocessing", "threads"]}
-    found = grid.jobs(
-        _v(FT, at[w], State.SETTLED, [Place(m, "default", B, 1.0) for m in best[w]]) for w in (4, 1, 2)
-    )
+    swept = [_v(FT, at[w], State.SETTLED, [Place(m, "default", B, 1.0) for m in best[w]]) for w in (4, 1, 2)]
+    found = grid.jobs(swept)
     assert grid.sweeps(found) == [
-        f"CPU work, along workers on {FT}: 1: sync; 2: threads or multiprocessing; 4: the same."
+        f"CPU work: 8 tasks of ~20 ms, along workers on {FT}: "
+        "1: sync; 2: threads or multiprocessing; 4: the same."
     ]
     assert grid.sweeps(found[:1]) == [], "one point is no sweep"
+    big = {w: p.replace('"tasks":8', '"tasks":32') for w, p in at.items()}
+    more = [_v(FT, big[w], State.SETTLED, [Place("threads", "default", B, 1.0)]) for w in (1, 2)]
+    two = [line for line in grid.sweeps(grid.jobs([*swept, *more])) if "along workers" in line]
+    assert [line.split(", along")[0] for line in two] == [
+        "CPU work: 8 tasks of ~20 ms",
+        "CPU work: 32 tasks of ~20 ms",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -192,7 +206,8 @@ def test_a_sweep_gets_a_sentence_that_follows_the_best_set_along_it():
         ("'--prefix=/opt' '--enable-optimizations' '--with-lto' '--with-ensurepip=install'", "PGO+LTO"),
         ("'--prefix=/opt' '--disable-gil' '--enable-optimizations'", "PGO"),
         ("'--prefix=/root/.pyenv/versions/3.12.1' '--enable-shared'", "no PGO or LTO"),
-        ("'--with-lto' '--with-pydebug'", "LTO debug"),
+        ("'--with-lto' '--with-pydebug'", "LTO, debug"),
+        ("'--with-lto=no' '--enable-optimizations'", "PGO"),
         ("", ""),
     ],
 )
@@ -210,3 +225,16 @@ def test_a_job_nothing_timed_says_why_once():
     assert f'<div class="na">{grid.NOT_RUN} (sync, threads)</div>' in grid.tile(v)
     na = [Place("gevent", "default", N, reason="n/a: gevent re-enables the GIL")]
     assert "n/a: gevent re-enables the GIL" in grid.tile(_v(FT, CPU, State.ONE_MODEL, na))
+
+
+def test_every_svg_on_a_page_has_ids_of_its_own_and_each_reference_resolves():
+    """Browsers resolve `url(#id)` across the whole page: two charts sharing a clip path's id would clip
+    one by the other's rectangle."""
+    one, two = (charts.bars(_cells(labels), "wall_s", "w", "s") for labels in (LABELS, LABELS[:3]))
+    found = []
+    for svg in (one, two):
+        ids = set(re.findall(r' id="([^"]+)"', svg))
+        refs = {a or b for a, b in re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', svg)}
+        assert refs and refs <= ids, "every reference resolves inside its own SVG"
+        found.append(ids)
+    assert not found[0] & found[1]

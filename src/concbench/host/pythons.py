@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -47,12 +48,11 @@ def optimizations(config_args: str) -> str:
     Interpreters built differently differ by their flags as well as their version: say which."""
     if not config_args:
         return ""
+    flags = {f.split("=")[0] for f in shlex.split(config_args) if not f.endswith(("=no", "=false"))}
     found = [
-        name
-        for flag, name in (("--enable-optimizations", "PGO"), ("--with-lto", "LTO"))
-        if flag in config_args
+        name for flag, name in (("--enable-optimizations", "PGO"), ("--with-lto", "LTO")) if flag in flags
     ]
-    return ("+".join(found) or "no PGO or LTO") + (" debug" if "--with-pydebug" in config_args else "")
+    return ("+".join(found) or "no PGO or LTO") + (", debug" if "--with-pydebug" in flags else "")
 
 
 def probe(python: str, modules: list[str]) -> Facts:

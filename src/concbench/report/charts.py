@@ -6,6 +6,7 @@ that a full run's page stays light."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -31,7 +32,7 @@ matplotlib.rcParams["font.size"] = 7
 PANELS_PER_ROW = 3
 SVG, XLINK = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 DECIMALS = re.compile(r"(\d\.\d)\d+")  # a tenth of a point is finer than a screen pixel
-REFERENCE = re.compile(r"#([\w-]+)")
+URL = re.compile(r"url\(#([\w-]+)\)")  # a reference to an id (clip paths); `href="#id"`: markers
 FONT = re.compile(r"font-family: [^;]*(; |$)|; text-anchor: start")  # named once, in the SVG's style
 ET.register_namespace("", SVG)
 ET.register_namespace("xlink", XLINK)
@@ -48,19 +49,28 @@ def svg(fig) -> str:
     for child in root.findall(f"{{{SVG}}}metadata"):
         root.remove(child)
     _flatten(root)
-    used = {ref for e in root.iter() for v in e.attrib.values() for ref in REFERENCE.findall(v)}
+    used = {ref for e in root.iter() for k, v in e.attrib.items() for ref in _references(k, v)}
+    prefix = "c" + hashlib.sha1(ET.tostring(root)).hexdigest()[:6]  # ids unique on a page of many SVGs
     for e in root.iter():
         if e.get("id") not in used:
             e.attrib.pop("id", None)
+        elif e.get("id"):
+            e.set("id", prefix + e.get("id"))
         if e.get("transform", "").startswith(("rotate(-0 ", "rotate(0 ")):
             del e.attrib["transform"]
         for k, v in e.attrib.items():
+            v = f"#{prefix}{v[1:]}" if k.endswith("href") else URL.sub(rf"url(#{prefix}\1)", v)
             e.set(k, " ".join(DECIMALS.sub(r"\1", FONT.sub("", v)).split()))
-        e.text = e.text.strip() or None if e.text else None
+        e.text = e.text if e.text and e.text.strip() else None  # indentation goes, words stay whole
         e.tail = None
         if e.tag == f"{{{SVG}}}style":
             e.text = f"{e.text or ''}text{{font-family:'DejaVu Sans',sans-serif}}"
     return ET.tostring(root, encoding="unicode")
+
+
+def _references(key: str, value: str) -> list[str]:
+    """The ids an attribute refers to."""
+    return [value[1:]] if key.endswith("href") and value.startswith("#") else URL.findall(value)
 
 
 def _flatten(parent: ET.Element) -> None:
@@ -100,7 +110,7 @@ def bars(df: pd.DataFrame, value: str, title: str, xlabel: str, **kw) -> str:
     """`draw_bars` per interpreter, side by side, as one SVG."""
     interps = list(dict.fromkeys(df.interpreter))
     labels = palette.order(list(dict.fromkeys(df.label)))
-    fig, axes = panels(interps, 0.55 + 0.17 * len(labels))
+    fig, axes = panels(interps, 0.55 + 0.17 * len(labels), sharex=True)
     values = df[value][df.status == Status.OK].dropna()
     log = kw.pop("log", None)
     log = log or (log is None and len(values) and values.min() > 0 and values.max() > 30 * values.min())
@@ -170,7 +180,7 @@ def latency(df: pd.DataFrame, title: str) -> str:
     interpreter."""
     interps = list(dict.fromkeys(df.interpreter))
     labels = palette.order(list(dict.fromkeys(df.label)))
-    fig, axes = panels(interps, 0.55 + 0.17 * len(labels))
+    fig, axes = panels(interps, 0.55 + 0.17 * len(labels), sharex=True)
     for ax, interp in zip(axes, interps, strict=True):
         d = df[(df.interpreter == interp) & df.lat_p50_ms.notna()].set_index("label")
         for y, lbl in enumerate(labels):

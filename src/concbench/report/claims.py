@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import pandas as pd
@@ -220,7 +220,15 @@ class ClaimCheck:
         """This check of a claim's negation as the check of the claim itself."""
         swap = {Outcome.SUPPORTED: Outcome.CONTRADICTED, Outcome.CONTRADICTED: Outcome.SUPPORTED}
         self.outcome = swap.get(self.outcome, self.outcome)
-        self.judged = [(p, swap.get(o, o)) for p, o in self.judged]
+        flip = {
+            t: replace(t, above=not t.above)
+            for p, _ in self.judged
+            for t in p.tests
+            if isinstance(t, Interval)
+        }
+        self.judged = [
+            (Place(p.where, tuple(flip.get(t, t) for t in p.tests)), swap.get(o, o)) for p, o in self.judged
+        ]
         return self
 
 

@@ -12,7 +12,7 @@ from html import escape
 from concbench.registry import WORKLOADS
 from concbench.report import palette
 from concbench.results import Status
-from concbench.verdicts.decide import Place, Standing, State, Verdict
+from concbench.verdicts.decide import Place, Standing, State, Verdict, describe
 
 JUDGED = (State.SETTLED, State.UNSETTLED)
 NOT_RUN = "not run: no room in the budget, or the run stopped first (--budget, --resume)"
@@ -164,7 +164,7 @@ def sentence(job: Job) -> str:
     timed = {i: {p.model for p in v.places if p.standing != Standing.NOT_TIMED} for i, v in judged.items()}
     models = _models([p for v in judged.values() for p in v.places if p.standing != Standing.NOT_TIMED])
     everywhere = [m for m in models if all(m in best[i] for i in judged if m in timed[i]) and _any(m, best)]
-    where = "" if len(judged) == 1 else " on every interpreter that has them"
+    where = "" if len(job.tiles) == 1 else " on every interpreter that has them"
     parts = [f"{job.words}: use {_or(everywhere)}{where}" if everywhere else f"{job.words}: "]
     some = [
         f"{_or([m for m in models if m in best[i] and m not in everywhere])} on {i}"
@@ -177,13 +177,16 @@ def sentence(job: Job) -> str:
     if slow:
         parts.append("; " + ", ".join(_slower(m, judged.values()) for m in slow))
     unsettled = [i for i, v in judged.items() if not v.settled]
+    unjudged = [i for i in job.tiles if i not in judged]
     if unsettled:
         more = [judged[i].more_rounds for i in unsettled if judged[i].more_rounds]
         need = f" (~{max(more)} more rounds)" if more else ""
-        parts.append(f". Not settled on {', '.join(unsettled)}{need}.")
-    else:
-        parts.append(". Settled.")
-    return "".join(parts)
+        parts.append(f". Not settled on {', '.join(unsettled)}{need}")
+    elif not unjudged:
+        parts.append(". Settled")
+    if unjudged:
+        parts.append(f". No verdict on {', '.join(unjudged)}")
+    return "".join(parts) + "."
 
 
 def _any(model: str, best: dict[str, set[str]]) -> bool:
@@ -191,12 +194,16 @@ def _any(model: str, best: dict[str, set[str]]) -> bool:
 
 
 def _slower(model: str, judged: Iterable[Verdict]) -> str:
-    ratios = [p.ratio for v in judged for p in v.slower if p.model == model and p.ratio is not None]
-    if not ratios:
+    """`sync 1.9–2.0× slower [1.8–2.2]`: its ratios to the best over the interpreters, and the span of
+    their simultaneous 95 % intervals."""
+    places = [p for v in judged for p in v.slower if p.model == model and p.ratio is not None]
+    if not places:
         return f"{model} slower"
-    low, high = min(ratios), max(ratios)
+    low, high = min(p.ratio for p in places), max(p.ratio for p in places)
     span = f"{low:.1f}×" if f"{low:.1f}" == f"{high:.1f}" else f"{low:.1f}–{high:.1f}×"
-    return f"{model} {span} slower"
+    lows, highs = [p.low for p in places if p.low is not None], [p.high for p in places if p.high is not None]
+    interval = f" [{min(lows):.1f}–{max(highs):.1f}]" if lows and highs else ""
+    return f"{model} {span} slower{interval}"
 
 
 def styled(verdicts: Iterable[Verdict], first: Iterable[str] = ()) -> str:
@@ -205,19 +212,20 @@ def styled(verdicts: Iterable[Verdict], first: Iterable[str] = ()) -> str:
 
 
 def sweeps(found: list[Job]) -> list[str]:
-    """`CPU work, along workers on 3.14t: 1: sync; 2: freethreading or threads; 4: the same`: per
+    """`CPU work: 8 tasks of ~20 ms, along workers on 3.14t: 1: sync; 2: freethreading or threads; 4:
+    the same`: the fixed params in words, then per
     workload, parameter and interpreter, the could-be-best models at each value of a parameter that
     alone varies between at least two of its judged jobs."""
     out = []
     for workload in dict.fromkeys(j.workload for j in found):
         mine = [(json.loads(j.params), j) for j in found if j.workload == workload]
         for key in dict.fromkeys(k for p, _ in mine for k in p):
-            for rest in {_without(p, key) for p, _ in mine}:
+            for rest in dict.fromkeys(_without(p, key) for p, _ in mine):
                 line = sorted(
                     ((p[key], j) for p, j in mine if key in p and _without(p, key) == rest), key=_first
                 )
                 if len({value for value, _ in line}) >= 2:
-                    out += _along(line[0][1].words.split(":")[0], key, line)
+                    out += _along(describe(workload, rest), key, line)
     return out
 
 

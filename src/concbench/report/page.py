@@ -212,11 +212,15 @@ def provenance_line(res: Results) -> str:
         where,
         interps,
         str(m.get("started", ""))[:10],
-        " ".join(filter(None, [modes, f"budget {budget / 60:.0f} min" if budget else ""])),
+        " ".join(filter(None, [modes, f"budget {_duration(budget)}" if budget else ""])),
         f"{_rounds(m, df)} round{'' if _rounds(m, df) == '1' else 's'}",
-        f"{m['elapsed_s'] / 60:.0f} min" if m.get("elapsed_s") else "",
+        _duration(m["elapsed_s"]) if m.get("elapsed_s") else "",
     ]
     return f'<p class="provenance">{escape(" · ".join(p for p in parts if p))}</p>'
+
+
+def _duration(s: float) -> str:
+    return f"{s / 60:.0f} min" if s >= 120 else f"{s:.0f} s"
 
 
 def _build(it: dict) -> str:
@@ -406,7 +410,7 @@ def workload_section(res: Results, workload: str) -> str:
         parts.append(f"<h3>{escape(describe(workload, params))}</h3>")
         if wl.kind == Kind.COMPARISON:
             parts.append(
-                "<p><small>Wall time per model: this job's tiles in "
+                "<p><small>Wall time per model, as a ratio to the best: this job's tiles in "
                 '<a href="#answer">the grid</a>.</small></p>'
             )
         parts += [_chart(svg) for svg in case_charts(case, wl)]
@@ -428,16 +432,20 @@ def scaling_fits(cells: pd.DataFrame, dim: str) -> tuple[dict, list[str]]:
     if dim not in ("workers", "concurrency"):
         return {}, []
     ok = cells[(cells.status == Status.OK) & (cells.model != "sync") & cells.speedup_vs_sync.notna()]
-    fits, said, refused = {}, [], set()
+    fits, said, refused = {}, [], {}
     for (interp, label), line in ok.groupby(["interpreter", "label"], sort=False):
+        if line.cores.isna().all():
+            continue  # a run made before cores were recorded: nothing to hold the points to
         points = [(json.loads(p)[dim], s) for p, s in zip(line.params, line.speedup_vs_sync, strict=True)]
-        cores = int(line.cores.max()) if line.cores.notna().any() else 1
+        cores = int(line.cores.max())
         if found := scaling.fit(points, cores):
             fits[(interp, label)] = found
             said += [f"{label} on {interp}: {f.text()}" for f in found]
         else:
-            refused.add(scaling.why_not(points, cores))
-    return fits, said or sorted(refused)
+            refused.setdefault(scaling.why_not(points, cores) or "the fit did not converge", []).append(label)
+    if fits:  # some fitted: name the others
+        said += [f"{', '.join(dict.fromkeys(labels))}: {why}" for why, labels in refused.items()]
+    return fits, said or list(refused)
 
 
 def case_charts(case: pd.DataFrame, wl: Workload) -> list[str]:
@@ -641,17 +649,9 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
     """The answer first (provenance line, legend, verdict grid, sentences), then claims, then each
     workload's charts with its cells folded, then what a reader opens only to check."""
     workloads = [w for w in WORKLOADS if w in set(res.df.workload) and w != "null"]  # null: overview
-    anchors = [
-        "answer",
-        "claims",
-        "versions",
-        *workloads,
-        "overview",
-        "verdicts",
-        "code",
-        "not-run",
-        "provenance",
-    ]
+    across = versions.section(res.df, res.manifest)
+    anchors = ["answer", "claims", *(["versions"] if across else []), *workloads]
+    anchors += ["overview", "verdicts", "code", "not-run", "provenance"]
     nav = "".join(f'<a href="#{a}">{escape(a)}</a>' for a in anchors + (["comparison"] if cmp else []))
     interps = [it["id"] for it in res.manifest.get("interpreters", [])]
     answer_first = section(
@@ -659,7 +659,6 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
         "Which model, for which job, on which interpreter",
         grid.html(res.verdicts, interps) if res.verdicts else "<p>No job with a verdict in this run.</p>",
     )
-    across = versions.section(res.df, res.manifest)
     body = "".join(
         [
             answer_first,

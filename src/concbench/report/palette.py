@@ -13,7 +13,7 @@ COLOURS = dict(
         strict=True,
     )
 )
-LIGHT = {"#56B4E9", "#E69F00", "#F0E442", "#777777"}  # dark text reads better on these
+LIGHT = {"#56B4E9", "#E69F00", "#F0E442", "#777777", "#999999"}  # dark text reads better on these
 
 
 def colour(model: str) -> str:

@@ -39,8 +39,8 @@ class Fit:
         return LAWS[self.law][0](np.asarray(n, dtype=float), *self.params.values())
 
     def text(self) -> str:
-        """`Amdahl fit: serial 0.12 ± 0.01 (4 points)`."""
-        terms = ", ".join(f"{k} {v:.3g} ± {self.errors[k]:.2g}" for k, v in self.params.items())
+        """`Amdahl fit: serial 0.12 (s.e. 0.01) (4 points)`: each parameter with its standard error."""
+        terms = ", ".join(f"{k} {v:.3g} (s.e. {self.errors[k]:.2g})" for k, v in self.params.items())
         return f"{self.law} fit: {terms} ({self.points} points)"
 
 
@@ -79,6 +79,8 @@ def fit(points: Sequence[tuple[float, float]], cores: int) -> list[Fit]:
         except (RuntimeError, ValueError):  # no convergence: no fit rather than a wrong one
             continue
         errors = np.sqrt(np.clip(np.diag(cov), 0, None))
+        if not np.all(np.isfinite(errors)):  # the data cannot pin the parameters down: no fit
+            continue
         out.append(
             Fit(
                 law,
