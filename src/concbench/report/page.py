@@ -87,7 +87,9 @@ def _cell(v: object) -> str:
 
 
 def _status(r: pd.Series) -> Markup:
-    text = r.reason or r.note
+    """The status and its reason or notes; an interval's width is in its own column, not repeated here."""
+    notes = "; ".join(n for n in str(r.note or "").split("; ") if n and not n.startswith("imprecise"))
+    text = r.reason or notes
     return Markup(
         f'<span class="{STATUS_CLASS[r.status]}">{escape(r.status)}</span>'
         + (f": {escape(text)}" if text else "")
@@ -393,10 +395,9 @@ def claim_card(c: claims.ClaimCheck) -> str:
     places = table(("where", "figure", "must be", "here"), rows) if rows else ""
     bounds = list(dict.fromkeys(t.read()[1] for p, _ in c.judged for t in p.tests))
     rule = f"<p><small>rule: each figure must be {' and '.join(bounds)}</small></p>" if bounds else ""
-    evidence = closed("evidence", "<br>".join(escape(e) for e in c.evidence)) if c.evidence else ""
     return (
         f'<div class="claim"><p><span class="{css}"><b>{escape(c.outcome)}</b></span> '
-        f"<b>{escape(c.claim)}</b></p>{rule}<p><small>{escape(c.why)}</small></p>{places}{evidence}</div>"
+        f"<b>{escape(c.claim)}</b></p>{rule}<p><small>{escape(c.why)}</small></p>{places}</div>"
     )
 
 
@@ -490,6 +491,7 @@ def cells_table(df: pd.DataFrame, wl: Workload) -> str:
         at = next((i + 1 for i, (t, _) in enumerate(columns) if t == "wall"), len(columns))
         columns.insert(at, ("rounds", lambda r: "" if r.rounds is None else f"{r.rounds:.0f}"))
     out = []
+    df = df[df.status.isin([Status.OK, Status.IMPOSSIBLE, Status.FAILED])]  # n/a, not run: their section
     for interp, cells in df.groupby("interpreter", sort=False):
         rows = []
         for _, r in cells.iterrows():
