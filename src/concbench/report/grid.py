@@ -36,7 +36,7 @@ margin:.6rem 0}
 .tile .it{display:none;color:#666;font-size:.75rem}
 .chip{display:inline-block;background:var(--c);color:var(--ink);border-radius:3px;padding:0 .3rem;
 margin:0 .2rem .2rem 0;font-weight:600}
-.bar{display:grid;grid-template-columns:minmax(0,7.5rem) 1fr auto;gap:.3rem;align-items:center;
+.bar{display:grid;grid-template-columns:minmax(0,7.5rem) minmax(2.5rem,1fr) auto;gap:.3rem;align-items:center;
 line-height:1.2}
 .bar .l{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .bar i{height:.55rem;border-radius:2px}

@@ -215,10 +215,15 @@ def provenance_line(res: Results) -> str:
         interps,
         str(m.get("started", ""))[:10],
         " ".join(filter(None, [modes, f"budget {_duration(budget)}" if budget else ""])),
-        f"{_rounds(m, df)} round{'' if _rounds(m, df) == '1' else 's'}",
+        _rounds_said(_rounds(m, df)),
         _duration(m["elapsed_s"]) if m.get("elapsed_s") else "",
     ]
     return f'<p class="provenance">{escape(" · ".join(p for p in parts if p))}</p>'
+
+
+def _rounds_said(text: str) -> str:
+    """`1 round`, `3 rounds`, or the text itself when it is not a count (a merge, an old run)."""
+    return f"{text} round{'' if text == '1' else 's'}" if text.isdigit() else f"rounds: {text}"
 
 
 def _duration(s: float) -> str:
