@@ -115,7 +115,7 @@ def _values(params: dict) -> str:
 
 def overview(res: Results) -> str:
     m, df = res.manifest, res.df
-    machines = m.get("machines") or {m.get("machine", {}).get("hostname", "?"): m.get("machine", {})}
+    machines = _machines(m)
     mrows = [
         (h, d.get("processor", ""), d.get("cpu_count", ""), d.get("platform", ""))
         for h, d in machines.items()
@@ -139,8 +139,7 @@ def overview(res: Results) -> str:
             )
         )
     okc = df[(df.status == Status.OK) & (df.workload != "null")]
-    runs = m.get("merged_from") or [m]
-    modes = dict.fromkeys(str(r.get("mode") or r.get("params", {}).get("mode", "")) for r in runs)
+    modes = _modes(m)
     params = m.get("params", {})
     noise = [
         (
@@ -194,6 +193,17 @@ def overview(res: Results) -> str:
     )
 
 
+def _machines(m: dict) -> dict[str, dict]:
+    """Hostname -> machine facts: a merge's machines, or the run's one."""
+    return m.get("machines") or {m.get("machine", {}).get("hostname", "?"): m.get("machine", {})}
+
+
+def _modes(m: dict) -> list[str]:
+    """The modes of the run, or of each run a merge came from, once each."""
+    runs = m.get("merged_from") or [m]
+    return list(dict.fromkeys(str(r.get("mode") or r.get("params", {}).get("mode", "")) for r in runs))
+
+
 def closed(summary: str, body: str) -> str:
     """`body` folded under `summary`: details a reader opens when they want them."""
     return f"<details><summary>{escape(summary)}</summary>{body}</details>"
@@ -202,13 +212,12 @@ def closed(summary: str, body: str) -> str:
 def provenance_line(res: Results) -> str:
     """One line: machine, interpreters and their builds, date, mode and budget, rounds, elapsed."""
     m, df = res.manifest, res.df
-    machines = m.get("machines") or {m.get("machine", {}).get("hostname", "?"): m.get("machine", {})}
+    machines = _machines(m)
     where = "; ".join(
         f"{h}: {d.get('processor', '?')}, {d.get('cpu_count', '?')} CPUs" for h, d in machines.items()
     )
     interps = ", ".join(_build(it) for it in m.get("interpreters", []))
-    runs = m.get("merged_from") or [m]
-    modes = ", ".join(dict.fromkeys(str(r.get("mode") or r.get("params", {}).get("mode", "")) for r in runs))
+    modes = ", ".join(_modes(m))
     budget = m.get("params", {}).get("budget_s")
     parts = [
         where,
@@ -243,9 +252,7 @@ def target(m: dict) -> float:
     """The CI half-width the run aimed for: the manifest's, else its modes' (the loosest of a merge)."""
     if (t := m.get("params", {}).get("ci_target")) is not None:
         return float(t)
-    runs = m.get("merged_from") or [m]
-    modes = {r.get("mode") or r.get("params", {}).get("mode") for r in runs}
-    return max((TARGETS.get(str(mode), 0.05) for mode in modes), default=0.05)
+    return max((TARGETS.get(mode, 0.05) for mode in _modes(m)), default=0.05)
 
 
 def _rounds(m: dict, df: pd.DataFrame) -> str:
