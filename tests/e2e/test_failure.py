@@ -15,9 +15,15 @@ W = WORKLOADS["failure"]
 # The quick cases' shape (8 units, 4 at a time: two waves; the event in the first wave, or, for the
 # deadline, half-way through the second), with 300 ms waves instead of 100: each count rests on a
 # unit's request ending before or after the event, and on a loaded free-threaded build (tox's envs run
-# side by side) 50 ms of margin was not always enough.
+# side by side) 50 ms of margin was not always enough. The failure lands half-way through the first
+# wave, so that a first-wave request may start up to 150 ms late and still count as sent before it (at
+# 90 ms, one such run counted a late first-wave request as a queued one sent after the failure).
 BASE = {"units": 8, "concurrency": 4, "latency_ms": 300, "workers": 2}
-FAIL, DEADLINE, CANCEL = ({**BASE, "fail_ms": 90}, {**BASE, "deadline_ms": 450}, {**BASE, "cancel_ms": 150})
+FAIL, DEADLINE, CANCEL = ({**BASE, "fail_ms": 150}, {**BASE, "deadline_ms": 450}, {**BASE, "cancel_ms": 150})
+# Waves of 600 ms, the deadline mid-wave: 300 ms of margin either side of it, for the counts that rest
+# on a first-wave request ending before the deadline (with 150 ms, one run under CI's load saw one end
+# after it and counted it leaked).
+SLOW_DEADLINE = {**BASE, "latency_ms": 600, "deadline_ms": 900}
 
 
 def figures(model: str, variant: str, params: dict, facts, http_server, tmp_path) -> dict:
@@ -65,16 +71,14 @@ def test_a_deadline_stops_the_waiting_not_the_threads(model, facts, http_server,
 
 
 def test_timeouts_passed_down_stop_the_requests_at_the_deadline(facts, http_server, tmp_path):
-    got = figures("threads", "timeouts", DEADLINE, facts, http_server, tmp_path)
+    got = figures("threads", "timeouts", SLOW_DEADLINE, facts, http_server, tmp_path)
     assert got["caller_got"] == "TimeoutError" and got["leaked"] == 0
 
 
 def test_processes_can_be_stopped_by_terminating_the_pool(facts, http_server, tmp_path):
-    """terminate_workers() (3.14) stops the running units; before it, they run to the end. Waves of
-    600 ms, the deadline mid-wave: 300 ms for terminate_workers to land even when CI's parallel test
-    sessions load the 2 cores (with 150 ms, one such run saw all 4 units finish first)."""
-    slow = {**BASE, "latency_ms": 600, "deadline_ms": 900}
-    got = figures("multiprocessing", "default", slow, facts, http_server, tmp_path)
+    """terminate_workers() (3.14) stops the running units; before it, they run to the end. With waves
+    of 300 ms, one run under CI's load saw all 4 units finish before terminate_workers landed."""
+    got = figures("multiprocessing", "default", SLOW_DEADLINE, facts, http_server, tmp_path)
     assert got["leaked"] == (0 if sys.version_info >= (3, 14) else 4) and got["procs_left"] == 0
 
 
