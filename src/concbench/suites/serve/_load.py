@@ -4,9 +4,13 @@
 is never guessed and nothing else can take it), waits for `/_health`, and yields the timed call:
 one run of wrk (`-t1`, K connections, `Connection: close`) until `requests` are answered, then
 SIGINT (wrk's own way to stop early and print its summary). Outside the clock each call's proof
-drains the mock server and reads its count of downstream calls, and takes the CPU each side used
-and the server's memory. The server runs in this worker's process group: whatever ends the cell
-(the end of setup, a timeout, the runner's death) ends the server with it.
+drains the app and the mock server and reads the mock's count of downstream calls, and takes the CPU
+each side used and the server's memory. Drained means: no connection to the app is still open or
+waiting to be accepted, the mock holds no call, and QUIET polls in a row saw no new call. (A quiet
+mock alone is not enough: an event loop busy with the CPU work of the requests wrk left behind
+reaches the downstream call of the last of them 150 ms and more later, and that call was counted in
+the next call's proof, above its bound.) The server runs in this worker's process group: whatever
+ends the cell (the end of setup, a timeout, the runner's death) ends the server with it.
 
 wrk's latencies are closed-loop: a stalled server delays the requests it would have been sent, so
 they hide the queue (coordinated omission). And wrk stops at `requests` answered with up to K - 1
@@ -127,21 +131,43 @@ class Mock:
     def cpu_s(self) -> float:
         return _cpu_s(_tree(self.pid)) if self.pid else 0.0
 
-    def drained(self) -> int:
-        """The downstream calls since the last time, once none is in flight and QUIET polls in a row
-        saw no new one (the server finishes what wrk left in flight)."""
+    def drained(self, app_open: Callable[[], int]) -> int:
+        """The downstream calls since the last time, once the app has no connection open
+        (`app_open`), none is in flight here and QUIET polls in a row saw no new one: the server
+        has finished what wrk left in flight."""
         from concbench.worker.verify import VerificationFailed
 
         deadline, quiet, last = time.monotonic() + DRAIN_S, 0, -1
         while time.monotonic() < deadline:
             seen, inflight = self._counts()
-            quiet = quiet + 1 if not inflight and seen == last else 0
+            busy = inflight or app_open()
+            quiet = quiet + 1 if not busy and seen == last else 0
             if quiet == QUIET:
                 calls, self.seen = seen - self.seen, seen
                 return calls
             last = seen
             time.sleep(POLL_S)
         raise VerificationFailed(f"the mock server was still busy {DRAIN_S:g} s after wrk stopped")
+
+
+OPEN = {psutil.CONN_ESTABLISHED, psutil.CONN_SYN_RECV, psutil.CONN_CLOSE_WAIT}
+
+
+def _open_to(port: int, server: int) -> int:
+    """Connections to loopback `port` that the app has not closed, those still waiting to be
+    accepted included (they belong to no process: only the whole system's table has them; where that
+    needs root, macOS, the server's own)."""
+    try:
+        conns = psutil.net_connections(kind="tcp")
+    except psutil.AccessDenied:
+        conns = [c for proc in _tree(server) for c in _connections(proc)]
+    return sum(c.laddr and c.laddr.port == port and c.status in OPEN for c in conns)
+
+
+def _connections(proc: psutil.Process) -> list:
+    with suppress(psutil.Error):
+        return getattr(proc, "net_connections", proc.connections)(kind="tcp")  # psutil < 6: connections
+    return []
 
 
 def _pss_mb(procs: list[psutil.Process], workers: int) -> tuple[float, float]:
@@ -188,7 +214,8 @@ def served(p: Params, server: Server, gil_off: bool = False) -> Iterator[Call]:
         script, log = Path(tmp) / "burst.lua", Path(tmp) / "server.log"
         script.write_text(SCRIPT)
         with socket.create_server(("127.0.0.1", 0), backlog=BACKLOG) as sock:
-            url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+            port = sock.getsockname()[1]
+            url = f"http://127.0.0.1:{port}/"
             argv = [a.replace("{fd}", str(sock.fileno())) for a in server.argv]
             with log.open("wb") as err:
                 proc = subprocess.Popen(
@@ -221,7 +248,7 @@ def served(p: Params, server: Server, gil_off: bool = False) -> Iterator[Call]:
                 wrk_cpu = now.ru_utime + now.ru_stime - reaped.ru_utime - reaped.ru_stime
 
                 def downstream() -> int:
-                    calls = mock.drained()
+                    calls = mock.drained(lambda: _open_to(port, proc.pid))
                     tree = _tree(proc.pid)
                     per = max(calls, 1) / 1000
                     EXTRA["app_cpu_ms"] = (_cpu_s(tree) - app_cpu0) / per
