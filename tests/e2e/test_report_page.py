@@ -28,11 +28,15 @@ def report(report_file) -> str:
     return report_file.read_text()
 
 
-def test_report_is_self_contained(report):
-    assert report.startswith("<!DOCTYPE html>") and 'name="viewport"' in report
-    assert "<script" not in report and "<link" not in report and "@import" not in report
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", report), "the page must make no request"
-    assert not re.search(r"url\([^#]", report), "only references to the page itself"
+def test_report_and_its_code_page_are_self_contained(report, report_file):
+    code = report_file.with_name("report-code.html").read_text()
+    for page in (report, code):
+        assert page.startswith("<!DOCTYPE html>") and 'name="viewport"' in page
+        assert "<script" not in page and "<link" not in page and "@import" not in page
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "the page must make no request"
+        assert not re.search(r"url\([^#]", page), "only references to the page itself"
+    assert 'href="report-code.html"' in report and 'href="report.html"' in code, "each links the other"
+    assert "ProcessPoolExecutor" in code and "ProcessPoolExecutor" not in report  # code side by side
 
 
 def test_report_has_every_section_with_evidence(report):
@@ -49,7 +53,6 @@ def test_report_has_every_section_with_evidence(report):
         assert f'<section id="{anchor}">' in report
     assert report.count("<svg") >= 1  # cpu_bound's lag (its wall times: the grid's tiles)
     assert "Threads, as many as cores, don&#x27;t speed up CPU work under the GIL" in report
-    assert "multiprocessing" in report and "ProcessPoolExecutor" in report  # code side by side
     assert "pyperf" in report and "lines of code" in report
     assert "cells short of the ±5 % target" in report and "yardstick loop (ms)" in report  # rounds
     assert "speedup [95% CI]" in report and "<th>rounds</th>" in report and "<th>resolution</th>" in report

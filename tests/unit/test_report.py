@@ -195,3 +195,23 @@ def test_a_sweep_is_fitted_only_with_four_points_within_the_cores():
     assert "USL fit" in said[1]
     svg = scaling(frame(cell("cpu_bound", "sync", 1.0, params='{"workers":1}'), *wide), "workers", "t", fits)
     assert "threads: Amdahl fit" in svg and "threads: USL fit" in svg, "each fit drawn and labelled"
+
+
+def test_what_each_model_used_is_said_once_per_workload_not_in_every_case():
+    """The client (and serve's server) is the same in every case: one table per workload, a column per
+    interpreter, each distinct value; the cases' tables leave it out."""
+    cases = ('{"concurrency":10,"workers":2}', '{"concurrency":50,"workers":2}')
+    rows = [
+        cell("http_fanout", label, params=p, interp=i, client=f"{label} client on {i}")
+        for p in cases
+        for i in (GIL, FT)
+        for label in ("sync", "asyncio/httpx")
+    ]
+    html = page.workload_section(Results("X", {}, frame(*rows)), "http_fanout")
+    used = html[: html.index("<h3>")]
+    assert "what each model used: client" in used
+    assert (
+        f"<tr><td>asyncio/httpx</td><td>asyncio/httpx client on {GIL}</td><td>asyncio/httpx client on {FT}"
+        in used
+    )
+    assert html.count("sync client on") == 2 and "<th>client</th>" not in html

@@ -139,9 +139,14 @@ def _cells(labels: list[str], interps=(GIL, FT)) -> pd.DataFrame:
 
 
 def _fills(svg: str) -> list[str]:
-    """The bars' fill colours in drawing order (the white backgrounds left out)."""
-    fills = re.findall(r'<path d="[^"]*"[^>]*style="fill: (#[0-9a-f]{6})', svg)
-    return [f for f in fills if f != "#ffffff"]
+    """The bars' fill colours in drawing order (the white backgrounds left out), read through the
+    SVG's classes."""
+    rules = dict(re.findall(r"\.([\w-]+)\{([^}]*)\}", svg))
+    fills = [
+        re.match(r"fill:(#[0-9a-f]{6})", rules[c])
+        for c in re.findall(r'<path d="[^"]*" class="([^"]+)"', svg)
+    ]
+    return [f[1] for f in fills if f and f[1] != "#ffffff"]
 
 
 LABELS = ["multiprocessing", "sync", "asyncio/uvloop", "threads", "gevent"]
@@ -231,10 +236,14 @@ def test_every_svg_on_a_page_has_ids_of_its_own_and_each_reference_resolves():
     """Browsers resolve `url(#id)` across the whole page: two charts sharing a clip path's id would clip
     one by the other's rectangle."""
     one, two = (charts.bars(_cells(labels), "wall_s", "w", "s") for labels in (LABELS, LABELS[:3]))
-    found = []
+    found, classes = [], []
     for svg in (one, two):
         ids = set(re.findall(r' id="([^"]+)"', svg))
         refs = {a or b for a, b in re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', svg)}
         assert refs and refs <= ids, "every reference resolves inside its own SVG"
         found.append(ids)
+        defined = re.findall(r"\.([\w-]+)\{", svg)
+        assert set(re.findall(r' class="([^"]+)"', svg)) <= set(defined) and "style=" not in svg
+        classes.append(set(defined))
     assert not found[0] & found[1]
+    assert not classes[0] & classes[1], "a class's rule (the page's one style sheet) is its own SVG's"

@@ -33,6 +33,7 @@ PANELS_PER_ROW = 3
 SVG, XLINK = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 DECIMALS = re.compile(r"(\d\.\d)\d+")  # a tenth of a point is finer than a screen pixel
 URL = re.compile(r"url\(#([\w-]+)\)")  # a reference to an id (clip paths); `href="#id"`: markers
+SPACE = re.compile(r"\s*([:;])\s*")  # around a declaration's colon and semicolon
 FONT = re.compile(r"font-family: [^;]*(; |$)|; text-anchor: start")  # named once, in the SVG's style
 ET.register_namespace("", SVG)
 ET.register_namespace("xlink", XLINK)
@@ -49,28 +50,49 @@ def svg(fig) -> str:
     for child in root.findall(f"{{{SVG}}}metadata"):
         root.remove(child)
     _flatten(root)
-    used = {ref for e in root.iter() for k, v in e.attrib.items() for ref in _references(k, v)}
     prefix = "c" + hashlib.sha1(ET.tostring(root)).hexdigest()[:6]  # ids unique on a page of many SVGs
+    used = {ref for e in root.iter() for k, v in e.attrib.items() for ref in _references(k, v)}
+    short = {ref: f"{prefix}i{n}" for n, ref in enumerate(sorted(used))}
     for e in root.iter():
         if e.get("id") not in used:
             e.attrib.pop("id", None)
         elif e.get("id"):
-            e.set("id", prefix + e.get("id"))
+            e.set("id", short[e.get("id")])
         if e.get("transform", "").startswith(("rotate(-0 ", "rotate(0 ")):
             del e.attrib["transform"]
         for k, v in e.attrib.items():
-            v = f"#{prefix}{v[1:]}" if k.endswith("href") else URL.sub(rf"url(#{prefix}\1)", v)
+            v = _renamed(k, v, short)
             e.set(k, " ".join(DECIMALS.sub(r"\1", FONT.sub("", v)).split()))
         e.text = e.text if e.text and e.text.strip() else None  # indentation goes, words stay whole
         e.tail = None
-        if e.tag == f"{{{SVG}}}style":
-            e.text = f"{e.text or ''}text{{font-family:'DejaVu Sans',sans-serif}}"
+    rules = _classes(root, prefix)
+    for e in root.iter(f"{{{SVG}}}style"):
+        e.text = f"{e.text or ''}text{{font-family:'DejaVu Sans',sans-serif}}{rules}"
     return ET.tostring(root, encoding="unicode")
+
+
+def _classes(root: ET.Element, prefix: str) -> str:
+    """Each element's style and clip path as a class of this SVG (`prefix`: inline SVGs share the
+    page's style sheet), written once; most elements repeat one of a few: a third of the weight."""
+    names: dict[str, str] = {}
+    for e in root.iter():
+        clip = e.attrib.pop("clip-path", "")
+        style = e.attrib.pop("style", "")
+        if rule := SPACE.sub(r"\1", ";".join(filter(None, (style, clip and f"clip-path:{clip}")))):
+            e.set("class", names.setdefault(rule, f"{prefix}{len(names)}"))
+    return "".join(f".{name}{{{rule}}}" for rule, name in names.items())
 
 
 def _references(key: str, value: str) -> list[str]:
     """The ids an attribute refers to."""
     return [value[1:]] if key.endswith("href") and value.startswith("#") else URL.findall(value)
+
+
+def _renamed(key: str, value: str, ids: dict[str, str]) -> str:
+    """The attribute with the ids it refers to renamed by `ids`."""
+    if key.endswith("href") and value.startswith("#"):
+        return "#" + ids[value[1:]]
+    return URL.sub(lambda m: f"url(#{ids[m[1]]})", value)
 
 
 def _flatten(parent: ET.Element) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -19,7 +19,7 @@ from concbench.report.compare import Agreement, Comparison
 from concbench.report.data import Results, dims
 from concbench.report.fmt import seconds
 from concbench.report.groups import series
-from concbench.report.terminal import columns_for
+from concbench.report.terminal import columns_for, wall_beside_rounds
 from concbench.results import COLUMNS as ROW_COLUMNS
 from concbench.results import TARGETS, Status, imprecise
 from concbench.stats import scaling
@@ -125,7 +125,7 @@ def overview(res: Results) -> str:
         cells = df[df.interpreter == it["id"]]
         ran = cells[cells.gil_enabled_runtime.notna()]
         gil_after = "on" if ran.gil_enabled_runtime.any() else ("off" if len(ran) else "")
-        reenabled = int(ran.gil_reenabled.fillna(False).sum())
+        reenabled = int(ran.gil_reenabled.eq(True).sum())  # NaN: not measured
         irows.append(
             (
                 it["id"],
@@ -419,6 +419,8 @@ def workload_section(res: Results, workload: str) -> str:
     parts = []
     if job := _job(res, workload):
         parts.append(f"<p>The function: <code>{escape(job)}</code> (its code is in Code side by side).</p>")
+    if used := used_table(res.df[res.df.workload == workload], wl):
+        parts.append(closed(f"what each model used: {', '.join(t for t, _ in _used(wl))}", used))
     for params, case in cases.groupby("params", sort=False):
         parts.append(f"<h3>{escape(describe(workload, params))}</h3>")
         if wl.kind == Kind.COMPARISON:
@@ -493,13 +495,45 @@ def _chart(svg: str) -> str:
     return f'<div class="chart">{svg}</div>' if svg else ""
 
 
+USED = ("client", "server")  # what a model worked with: the same in every case, in one table per workload
+
+
+def _used(wl: Workload) -> list[tuple[str, Callable]]:
+    return [(t, text) for t, text, _ in columns_for(wl) if t in USED]
+
+
+def _row(r: pd.Series) -> SimpleNamespace:
+    """A cell's row as the terminal's column functions read it (an old run's missing columns: None)."""
+    values = dict.fromkeys(ROW_COLUMNS) | {k: None if _blank(v) else v for k, v in r.items()}
+    return SimpleNamespace(**values | {"rounds": None if _blank(r.rounds) else int(r.rounds)})
+
+
+def used_table(df: pd.DataFrame, wl: Workload) -> str:
+    """What each model/variant worked with (client, server), a column per interpreter: said once
+    here, not in every case's table (each distinct value, should cases differ)."""
+    if not (columns := _used(wl)):
+        return ""
+    df = df[df.status.isin([Status.OK, Status.IMPOSSIBLE, Status.FAILED])]
+    interps = list(dict.fromkeys(df.interpreter))
+    said: dict[str, dict[str, dict[str, None]]] = {}
+    for _, r in df.iterrows():
+        row = _row(r)
+        texts = said.setdefault(r.label, {}).setdefault(r.interpreter, {})
+        texts.update(dict.fromkeys(t for _, text in columns if (t := text(row))))
+    rows = [(label, *("; ".join(by.get(i, {})) for i in interps)) for label, by in said.items()]
+    return table(("", *interps), rows) if any(any(r[1:]) for r in rows) else ""
+
+
 def cells_table(df: pd.DataFrame, wl: Workload) -> str:
-    """The terminal summary's columns for this workload (summary.columns_for), a table per interpreter,
-    a row per model/variant, plus the rounds each cell ran; an old run's missing columns are blank."""
-    columns = [(t, text) for t, text, _ in columns_for(wl) if t not in ("status", "model", "variant")]
+    """The terminal summary's columns for this workload (summary.columns_for) but what each model
+    used (`used_table`), a table per interpreter, a row per model/variant, plus the rounds each cell
+    ran; an old run's missing columns are blank."""
+    skip = ("status", "model", "variant", *USED)
+    columns = [(t, text) for t, text, _ in columns_for(wl) if t not in skip]
     if not _has(df, "speedup_ci_low"):
         columns = [("speedup" if t.startswith("speedup") else t, text) for t, text in columns]
     if _has(df, "rounds"):
+        columns = [(t, wall_beside_rounds if t == "wall" else text) for t, text in columns]
         at = next((i + 1 for i, (t, _) in enumerate(columns) if t == "wall"), len(columns))
         columns.insert(at, ("rounds", lambda r: "" if r.rounds is None else f"{r.rounds:.0f}"))
     out = []
@@ -507,8 +541,7 @@ def cells_table(df: pd.DataFrame, wl: Workload) -> str:
     for interp, cells in df.groupby("interpreter", sort=False):
         rows = []
         for _, r in cells.iterrows():
-            values = dict.fromkeys(ROW_COLUMNS) | {k: None if _blank(v) else v for k, v in r.items()}
-            row = SimpleNamespace(**values | {"rounds": None if _blank(r.rounds) else int(r.rounds)})
+            row = _row(r)
             rows.append((r.label, *(text(row) for _, text in columns), _status(r)))
         out.append(table((interp, *(t for t, _ in columns), "status"), rows, css="cells"))
     return "".join(out)
@@ -529,26 +562,46 @@ def _job(res: Results, workload: str) -> str:
     return " + ".join(f for f in (job.get("function"), job.get("async_function")) if f)
 
 
-def code_section(res: Results, workloads: list[str]) -> str:
-    parts = [
-        "<p>What each model runs, side by side; the work they share (params, reference, proof) is in "
-        "each workload's <code>src/concbench/suites/&lt;workload&gt;/workload.py</code>.</p>"
-    ]
+def _sources(res: Results, workload: str) -> list[code.Source]:
+    files = code.sources(workload)
+    if workload == "job":  # the user's own function first: what every model file runs
+        theirs = (res.manifest.get("job") or {}).get("sources", {})
+        files = [code.Source(workload, ref, text) for ref, text in theirs.items() if text] + files
+    return files
+
+
+def code_section(res: Results, workloads: list[str], code_href: str) -> str:
+    """Each workload's lines of code per model, and the link to the code itself (a page of its own:
+    it would be a sixth of this one's weight)."""
+    rows = [(w, ", ".join(f"{s.model} {s.lines_of_code}" for s in _sources(res, w))) for w in workloads]
+    return section(
+        "code",
+        "Code side by side",
+        f'<p>What each model runs, side by side: <a href="{escape(code_href)}">{escape(code_href)}</a>. '
+        "The work they share (params, reference, proof) is in each workload's "
+        "<code>src/concbench/suites/&lt;workload&gt;/workload.py</code>.</p>"
+        + table(("workload", "lines of code per model"), rows),
+    )
+
+
+def code_page(res: Results, workloads: list[str], report: str) -> str:
+    """The page beside the report: each workload's model files, side by side."""
+    parts = []
     for w in workloads:
-        files = code.sources(w)
-        if w == "job":  # the user's own function first: what every model file runs
-            theirs = (res.manifest.get("job") or {}).get("sources", {})
-            files = [code.Source(w, ref, text) for ref, text in theirs.items() if text] + files
+        files = _sources(res, w)
         loc = ", ".join(f"{s.model} {s.lines_of_code}" for s in files)
         blocks = "".join(
             f"<div><b>{escape(s.model)}</b> <small>{s.lines_of_code} lines of code</small>{s.html()}</div>"
             for s in files
         )
-        parts.append(
-            f"<details><summary><b>{escape(w)}</b> <small>lines of code: {escape(loc)}</small></summary>"
-            f'<div class="code">{blocks}</div></details>'
-        )
-    return section("code", "Code side by side", "".join(parts))
+        body = f'<p><small>lines of code: {escape(loc)}</small></p><div class="code">{blocks}</div>'
+        parts.append(section(w, w, body))
+    return _document(
+        "concbench: each model's code",
+        f'<p><a href="{escape(report)}">The report</a>. What each model runs, side by side; the work they '
+        "share (params, reference, proof) is in each workload's "
+        "<code>src/concbench/suites/&lt;workload&gt;/workload.py</code>.</p>" + "".join(parts),
+    )
 
 
 def not_run(res: Results) -> str:
@@ -659,10 +712,15 @@ def _agree(same: bool) -> Markup:
     return Markup('<span class="ok">agree</span>' if same else '<span class="failed">disagree</span>')
 
 
-def render(res: Results, cmp: Comparison | None = None) -> str:
+def _workloads(res: Results) -> list[str]:
+    return [w for w in WORKLOADS if w in set(res.df.workload) and w != "null"]  # null: overview
+
+
+def render(res: Results, cmp: Comparison | None = None, code_href: str = "report-code.html") -> str:
     """The answer first (provenance line, legend, verdict grid, sentences), then claims, then each
-    workload's charts with its cells folded, then what a reader opens only to check."""
-    workloads = [w for w in WORKLOADS if w in set(res.df.workload) and w != "null"]  # null: overview
+    workload's charts with its cells folded, then what a reader opens only to check; the code is on
+    the page `code_href` beside it."""
+    workloads = _workloads(res)
     across = versions.section(res.df, res.manifest)
     anchors = ["answer", "claims", *(["versions"] if across else []), *workloads]
     anchors += ["overview", "verdicts", "code", "not-run", "provenance"]
@@ -681,24 +739,39 @@ def render(res: Results, cmp: Comparison | None = None) -> str:
             *(workload_section(res, w) for w in workloads),
             overview(res),
             verdicts_section(res),
-            code_section(res, workloads),
+            code_section(res, workloads, code_href),
             not_run(res),
             provenance(res),
             comparison_section(cmp) if cmp else "",
         ]
     )
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>concbench report</title><style>{STYLE}{grid.CSS}{palette.css()}</style>"
-        "</head><body>"
-        "<h1>concbench: which concurrency model, on which interpreter?</h1>"
-        f"{provenance_line(res)}<nav>{nav}</nav>{body}</body></html>\n"
+    return _document(
+        "concbench: which concurrency model, on which interpreter?",
+        f"{provenance_line(res)}<nav>{nav}</nav>{body}",
+        f"{grid.CSS}{palette.css()}",
     )
 
 
+def _document(title: str, body: str, css: str = "") -> str:
+    """A self-contained page: its style inline, no script, nothing fetched."""
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{STYLE}{css}</style></head><body>"
+        f"<h1>{escape(title)}</h1>{body}</body></html>\n"
+    )
+
+
+def code_path(out: Path) -> Path:
+    """The code page beside the report `out`: report.html's is report-code.html."""
+    return out.with_name(f"{out.stem}-code.html")
+
+
 def write(res: Results, out: Path, cmp: Comparison | None = None) -> Path:
+    """The report at `out` and its code page beside it (`code_path`), each written atomically."""
     from concbench.results import write_atomic
 
-    write_atomic(out, render(res, cmp))
+    code = code_path(out)
+    write_atomic(code, code_page(res, _workloads(res), out.name))
+    write_atomic(out, render(res, cmp, code.name))
     return out

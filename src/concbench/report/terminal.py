@@ -104,12 +104,13 @@ def _ci(value: float | None, low: float | None, high: float | None, suffix: str 
     return f"{value:.2f}{suffix} [{low:.2f}–{high:.2f}]"
 
 
-def _spread(r: Row, scale: float = 1.0) -> str:
+def _spread(r: Row, scale: float = 1.0, say_rounds: bool = True) -> str:
     """The interval a figure has, and what it covers: across rounds (95 % CI of the rounds' geometric
-    mean), else within one process (pyperf's stdev of its values); nothing from a single value."""
+    mean; how many rounds unless a column says it), else within one process (pyperf's stdev of its
+    values); nothing from a single value."""
     if r.wall_ci_low_s is not None and r.wall_ci_high_s is not None and (r.rounds or 0) > 1:
         low, high = seconds(r.wall_ci_low_s * scale), seconds(r.wall_ci_high_s * scale)
-        return f" [{low}–{high}] over {r.rounds} rounds"
+        return f" [{low}–{high}]" + (f" over {r.rounds} rounds" if say_rounds else "")
     if (r.values or 0) > 1 and r.wall_stdev_s:
         return f" ± {seconds(r.wall_stdev_s * scale)} within one process"
     return ""
@@ -117,6 +118,11 @@ def _spread(r: Row, scale: float = 1.0) -> str:
 
 def _wall(r: Row) -> str:
     return "" if r.wall_s is None else seconds(r.wall_s) + _spread(r)
+
+
+def wall_beside_rounds(r: Row) -> str:
+    """The wall time and its interval, in a table with a column of rounds."""
+    return "" if r.wall_s is None else seconds(r.wall_s) + _spread(r, say_rounds=False)
 
 
 def _per_unit(r: Row) -> str:
