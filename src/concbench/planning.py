@@ -39,7 +39,7 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
     written; `out` and `seed` given: the plan of a run being resumed there."""
     from concbench import registry
     from concbench.host import machine, target
-    from concbench.run import rounds
+    from concbench.run import costs, rounds
     from concbench.run.job import plan as job_plan
     from concbench.run.plan import Plan
 
@@ -75,9 +75,10 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
         console.print(f"environments built in {built:.0f} s (not in the budget)")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     checked = check_job(job, cells, pythons, args.timeout) if job else {}
+    resuming = seed is not None
     if seed is None:
         seed = random.randrange(2**32) if args.seed is None else args.seed
-    return Plan(
+    plan = Plan(
         cells=cells,
         pythons=pythons,
         out=(out or writable_out(args.out or Path("results") / stamp)).resolve(),
@@ -95,6 +96,9 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
         server_cpus=args.server_cpus,
         **(job_plan(job, checked, cells, [f.id for f in pythons]) if job else {}),
     )
+    if not resuming and (short := costs.short_budget(plan, costs.load())):
+        console.print(short, highlight=False, soft_wrap=True)
+    return plan
 
 
 def resume_plan(args: argparse.Namespace, console: Console, parse: Callable[[list[str]], argparse.Namespace]):

@@ -38,6 +38,7 @@ def test_a_budget_with_no_room_for_a_first_round_runs_nothing_and_says_so(concbe
     out = tmp_path / "none"
     proc = concbench("run", "--workload", "cpu_bound", "--model", "sync", "--budget", "1s", "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "is shorter than round 1 here" in proc.stdout, "said before round 1, with the budget that fits"
     assert "cells not run: the budget (1 s) had no room for their jobs" in proc.stdout
     assert "no model timed" in proc.stdout
     assert json.loads((out / "manifest.json").read_text())["rounds"] == []

@@ -1,6 +1,8 @@
 """What a cell-round will cost: from its last round, else this machine's record scaled by today's
 yardstick, else its workload's declared estimate; and round 1's costs recorded for the next run."""
 
+from dataclasses import replace
+
 import pyperf
 import pytest
 
@@ -54,3 +56,25 @@ def test_drift_stretches_only_overruns():
     assert d.factor == 1.0, "a fast day never shrinks the estimates"
     d.add(estimated=2.0, spent=7.0)
     assert d.factor == 2.0
+
+
+def test_a_budget_too_short_for_a_verdict_says_so_and_what_would_do(facts, tmp_path):
+    """Round 1 runs every cell, later rounds only the focus's jobs: 3 rounds (MIN_ROUNDS) must fit, or
+    one line says how many do and the budget that would."""
+    cells = [Cell("cpu_bound", m, "default", CPU) for m in ("sync", "threads")]
+    cells.append(Cell("spawn", "threads", "default", {"units": 10, "workers": 2}))
+    records = {
+        costs.record_id((facts.id, c)): costs.Record(overhead_s=30.0, call_s=10.0, loop_s=0.1) for c in cells
+    }  # 30 + (1 + 1 value) × 10 = 50 s a cell; spawn, a price run once, takes 5 values: 90 s
+    plan = Plan(
+        cells=cells, pythons=[facts], out=tmp_path, mode="quick", timeout_s=60, focus=frozenset({"cpu_bound"})
+    )
+    assert costs.rounds_s(plan, records) == (190.0, 100.0)
+    short = costs.short_budget(replace(plan, budget_s=300.0), records)  # 15 s kept for the end
+    assert (
+        short and "fits about 1 round here" in short and "--budget 7m gives every job them" in short
+    )  # 190 + 2 × 100 + 15
+    assert "fits about 2 rounds" in costs.short_budget(replace(plan, budget_s=400.0), records)
+    assert costs.short_budget(replace(plan, budget_s=405.0), records) is None
+    assert costs.short_budget(replace(plan, budget_s=300.0, max_rounds=1), records) is None, "asked for"
+    assert "shorter than round 1 here (~3 min" in costs.short_budget(replace(plan, budget_s=120.0), records)

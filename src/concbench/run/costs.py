@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyperf
 
-from concbench.registry import WORKLOADS
+from concbench.registry import WORKLOADS, unavailable
 from concbench.run import rounds
 from concbench.run.judge import Evidence
 from concbench.run.plan import Key, Plan
@@ -129,3 +131,41 @@ class Drift:
     @property
     def factor(self) -> float:
         return max(1.0, self.spent / self.estimated) if self.estimated else 1.0
+
+
+def rounds_s(plan: Plan, records: dict[str, Record]) -> tuple[float, float]:
+    """(round 1, each round after it) in seconds, before any has run: every cell in round 1; after it,
+    only the jobs in the run's focus race (the others ran once). An estimate from this machine's
+    records, else the workloads' own; later rounds are cheaper still as models shown slower drop out."""
+    evidence = {(f.id, c): Evidence(f, c) for f in plan.pythons for c in plan.cells if not unavailable(c, f)}
+    cost = Costs(plan, evidence, records)
+    return sum(map(cost, evidence)), sum(cost(k) for k in evidence if k[1].workload in plan.focus)
+
+
+def short_budget(plan: Plan, records: dict[str, Record]) -> str | None:
+    """One line when the budget cannot give every focus job the rounds a verdict needs (MIN_ROUNDS)
+    here, with the budget that would (at most: racing drops the models shown slower): the run goes
+    on, with wider intervals or none."""
+    if plan.max_rounds is not None and plan.max_rounds < rounds.MIN_ROUNDS:
+        return None  # fewer rounds were asked for
+    first, later = rounds_s(plan, records)
+    spent = time.monotonic() - plan.started if plan.started is not None else 0.0  # probes, checks
+    left = plan.budget_s - rounds.reserve(plan.budget_s) - spent - first  # after round 1
+    need = plan.budget_s - left + (rounds.MIN_ROUNDS - 1) * later
+    if need <= plan.budget_s:
+        return None
+    source = "this machine's records" if records else "the workloads' estimates"
+    budget, round1 = f"this budget ({_duration(plan.budget_s)})", f"~{_duration(first)}, from {source}"
+    if left < 0:
+        said = f"{budget} is shorter than round 1 here ({round1}): the jobs that do not fit are not run"
+    else:
+        fit = 1 + (int(left // later) if later else 0)
+        said = f"{budget} fits about {fit} round{'s' * (fit != 1)} here (round 1 {round1})"
+    return (
+        f"{said}; a verdict needs {rounds.MIN_ROUNDS} rounds: --budget {math.ceil(need / 60)}m gives every "
+        "job them. The run goes on: fewer rounds leave wider intervals, one round none."
+    )
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
