@@ -372,6 +372,16 @@ def test_free_threading_scales_only_with_the_gil_off():
     assert outcome(claims.free_threading_scales, sync, gil_back) is NOT
 
 
+def test_free_threading_names_the_model_at_each_place():
+    """threads and freethreading are judged at the same interpreter and case: the place says which."""
+    sync = cell("cpu_bound", "sync", 0.4, FT)
+    both = [
+        vs_sync(cell("cpu_bound", m, 0.22, FT, rounds=JITTER), sync) for m in ("threads", "freethreading")
+    ]
+    places = [p.where for p, _ in claims.free_threading_scales(frame(sync, *both)).judged]
+    assert [w.split(",")[0] for w in places] == ["threads", "freethreading"]
+
+
 def test_subinterpreters_name_the_start_method_they_are_held_against():
     v = claims.subinterpreters_in_between(frame(*_spawn(30000.0, JITTER)))
     assert v.outcome is CON and "forkserver" in v.why

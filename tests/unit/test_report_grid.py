@@ -192,7 +192,7 @@ def test_a_sweep_gets_a_sentence_that_follows_the_best_set_along_it():
     swept = [_v(FT, at[w], State.SETTLED, [Place(m, "default", B, 1.0) for m in best[w]]) for w in (4, 1, 2)]
     found = grid.jobs(swept)
     assert grid.sweeps(found) == [
-        f"CPU work: 8 tasks of ~20 ms, along workers on {FT}: "
+        f"CPU work: 8 tasks of ~20 ms, N workers, along workers (N) on {FT}: "
         "1: sync; 2: threads or multiprocessing; 4: the same."
     ]
     assert grid.sweeps(found[:1]) == [], "one point is no sweep"
@@ -200,9 +200,11 @@ def test_a_sweep_gets_a_sentence_that_follows_the_best_set_along_it():
     more = [_v(FT, big[w], State.SETTLED, [Place("threads", "default", B, 1.0)]) for w in (1, 2)]
     two = [line for line in grid.sweeps(grid.jobs([*swept, *more])) if "along workers" in line]
     assert [line.split(", along")[0] for line in two] == [
-        "CPU work: 8 tasks of ~20 ms",
-        "CPU work: 32 tasks of ~20 ms",
+        "CPU work: 8 tasks of ~20 ms, N workers",
+        "CPU work: 32 tasks of ~20 ms, N workers",
     ]
+    along_tasks = [line for line in grid.sweeps(grid.jobs([*swept, *more])) if "along tasks" in line]
+    assert along_tasks[0].startswith("CPU work: N tasks of ~20 ms, 1 worker, along tasks (N) on"), along_tasks
 
 
 @pytest.mark.parametrize(

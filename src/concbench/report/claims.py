@@ -451,7 +451,9 @@ def free_threading_scales(df: pd.DataFrame) -> ClaimCheck:
         v.evidence.append(
             f"{_where(r)}: {r.label} {r.speedup_vs_sync:.2f}× sync, {eff.text('{:.0%}')} of ideal"
         )
-        places.append(Place(_where(r), (Interval(eff, SCALES, True, f"{SCALES:.0%} of the ideal"),)))
+        places.append(
+            Place(f"{r.label}, {_where(r)}", (Interval(eff, SCALES, True, f"{SCALES:.0%} of the ideal"),))
+        )
     return v.settle(
         places,
         f"below {SCALES:.0%} of the ideal speedup",

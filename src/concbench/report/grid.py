@@ -225,8 +225,17 @@ def sweeps(found: list[Job]) -> list[str]:
                     ((p[key], j) for p, j in mine if key in p and _without(p, key) == rest), key=_first
                 )
                 if len({value for value, _ in line}) >= 2:
-                    out += _along(describe(workload, rest), key, line)
+                    out += _along(*_named(workload, rest, key), line)
     return out
+
+
+def _named(workload: str, rest: str, key: str) -> tuple[str, str]:
+    """The job in words with N for the swept value (`HTTP: 200 requests, N at once`) and the sweep
+    (`concurrency (N)`); the params as they are where the words need the value as a number."""
+    words = describe(workload, json.dumps({**json.loads(rest), key: "N"}))
+    if words.startswith(f"{workload} ["):
+        return describe(workload, rest), key
+    return words, f"{key} (N)"
 
 
 def _first(pair: tuple) -> object:

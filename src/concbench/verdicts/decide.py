@@ -106,7 +106,7 @@ def describe(workload: str, params: str) -> str:
     except (AttributeError, TypeError, KeyError):  # no description, or params it does not know
         rest = ", ".join(f"{k}={v}" for k, v in p.items() if k != "workers")
         text = f"{workload} [{rest}]" if rest else workload
-    return text + (f", {p['workers']} workers" if "workers" in p else "")
+    return text + (f", {p['workers']} worker{'s' * (p['workers'] != 1)}" if "workers" in p else "")
 
 
 def verdicts(df: pd.DataFrame, margin: float = MARGIN, alpha: float = mcb.ALPHA) -> list[Verdict]:
