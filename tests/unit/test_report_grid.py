@@ -249,3 +249,21 @@ def test_every_svg_on_a_page_has_ids_of_its_own_and_each_reference_resolves():
         classes.append(set(defined))
     assert not found[0] & found[1]
     assert not classes[0] & classes[1], "a class's rule (the page's one style sheet) is its own SVG's"
+
+
+@pytest.mark.parametrize(
+    "workload, rest, key, said",
+    [
+        (
+            "http_fanout",
+            {"requests": 200, "latency_ms": 20, "size": 1024},
+            "concurrency",
+            "200 requests, N at once",
+        ),
+        ("disk_io", {"files": 512, "size": 4096}, "fsync", "Files: 512 of 4 KiB"),  # a flag: no N to say
+        ("serve", {"connections": 32, "latency_ms": 10, "work": 0}, "requests", "a web app: 10 ms"),  # unsaid
+    ],
+)
+def test_a_sweep_names_its_job_in_words_with_n_only_where_the_words_say_the_value(workload, rest, key, said):
+    name, along = grid._named(workload, json.dumps({**rest, "workers": 2}), key)
+    assert said in name and ("N" in name) == (along == f"{key} (N)")

@@ -97,6 +97,7 @@ def test_page_shows_rounds_impossible_cells_and_cis(tmp_path):
     assert "yardstick loop (ms)" in html and "<td class=n>112</td>" in html and "<td>yes</td>" in html
     assert "1 cell flagged impossible" in html and "--budget 10m" in html
     assert "1.96× [1.89–2.04]" in html and "<th>rounds</th>" in html
+    assert " rounds</td>" not in html, "an interval beside the rounds column does not say them again"
     not_run = html[html.index('<section id="not-run">') :]
     assert '<span class="impossible">impossible</span>: efficiency 1.40' in not_run
     assert "needs a free-threaded build" in not_run

@@ -66,8 +66,11 @@ def svg(fig) -> str:
         e.text = e.text if e.text and e.text.strip() else None  # indentation goes, words stay whole
         e.tail = None
     rules = _classes(root, prefix)
-    for e in root.iter(f"{{{SVG}}}style"):
-        e.text = f"{e.text or ''}text{{font-family:'DejaVu Sans',sans-serif}}{rules}"
+    style = root.find(f".//{{{SVG}}}style")
+    if style is None:  # matplotlib writes one; should it not, the classes need their own
+        style = ET.Element(f"{{{SVG}}}style")
+        root.insert(0, style)
+    style.text = f"{style.text or ''}text{{font-family:'DejaVu Sans',sans-serif}}{rules}"
     return ET.tostring(root, encoding="unicode")
 
 

@@ -231,11 +231,12 @@ def sweeps(found: list[Job]) -> list[str]:
 
 def _named(workload: str, rest: str, key: str) -> tuple[str, str]:
     """The job in words with N for the swept value (`HTTP: 200 requests, N at once`) and the sweep
-    (`concurrency (N)`); the params as they are where the words need the value as a number."""
-    words = describe(workload, json.dumps({**json.loads(rest), key: "N"}))
-    if words.startswith(f"{workload} ["):
+    (`concurrency (N)`); the params as they are where the words need the value as a number, or do
+    not say it (a flag, or a param the words leave out)."""
+    n, m = (describe(workload, json.dumps({**json.loads(rest), key: x})) for x in ("N", "M"))
+    if n.startswith(f"{workload} [") or n == m:
         return describe(workload, rest), key
-    return words, f"{key} (N)"
+    return n, f"{key} (N)"
 
 
 def _first(pair: tuple) -> object:

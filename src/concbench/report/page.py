@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -19,9 +20,9 @@ from concbench.report.compare import Agreement, Comparison
 from concbench.report.data import Results, dims
 from concbench.report.fmt import seconds
 from concbench.report.groups import series
-from concbench.report.terminal import columns_for, wall_beside_rounds
+from concbench.report.terminal import BESIDE_ROUNDS, columns_for
 from concbench.results import COLUMNS as ROW_COLUMNS
-from concbench.results import TARGETS, Status, imprecise
+from concbench.results import TARGETS, Row, Status, imprecise
 from concbench.stats import scaling
 from concbench.verdicts.decide import describe
 from concbench.workloads import Kind
@@ -418,9 +419,9 @@ def workload_section(res: Results, workload: str) -> str:
     sweeps, cases = series(res.df[res.df.workload == workload])
     parts = []
     if job := _job(res, workload):
-        parts.append(f"<p>The function: <code>{escape(job)}</code> (its code is in Code side by side).</p>")
-    if used := used_table(res.df[res.df.workload == workload], wl):
-        parts.append(closed(f"what each model used: {', '.join(t for t, _ in _used(wl))}", used))
+        code_link = '<a href="#code">Code side by side</a>'
+        parts.append(f"<p>The function: <code>{escape(job)}</code> (its code: {code_link}).</p>")
+    parts.append(used_table(res.df[res.df.workload == workload], wl))
     for params, case in cases.groupby("params", sort=False):
         parts.append(f"<h3>{escape(describe(workload, params))}</h3>")
         if wl.kind == Kind.COMPARISON:
@@ -498,7 +499,7 @@ def _chart(svg: str) -> str:
 USED = ("client", "server")  # what a model worked with: the same in every case, in one table per workload
 
 
-def _used(wl: Workload) -> list[tuple[str, Callable]]:
+def _used(wl: Workload) -> list[tuple[str, Callable[[Row], str]]]:
     return [(t, text) for t, text, _ in columns_for(wl) if t in USED]
 
 
@@ -509,8 +510,8 @@ def _row(r: pd.Series) -> SimpleNamespace:
 
 
 def used_table(df: pd.DataFrame, wl: Workload) -> str:
-    """What each model/variant worked with (client, server), a column per interpreter: said once
-    here, not in every case's table (each distinct value, should cases differ)."""
+    """What each model/variant worked with (client, server), a column per interpreter, folded: said
+    once here, not in every case's table (each distinct value, should cases differ)."""
     if not (columns := _used(wl)):
         return ""
     df = df[df.status.isin([Status.OK, Status.IMPOSSIBLE, Status.FAILED])]
@@ -521,7 +522,9 @@ def used_table(df: pd.DataFrame, wl: Workload) -> str:
         texts = said.setdefault(r.label, {}).setdefault(r.interpreter, {})
         texts.update(dict.fromkeys(t for _, text in columns if (t := text(row))))
     rows = [(label, *("; ".join(by.get(i, {})) for i in interps)) for label, by in said.items()]
-    return table(("", *interps), rows) if any(any(r[1:]) for r in rows) else ""
+    if not (rows := [r for r in rows if any(r[1:])]):
+        return ""
+    return closed(f"what each model used: {', '.join(t for t, _ in columns)}", table(("", *interps), rows))
 
 
 def cells_table(df: pd.DataFrame, wl: Workload) -> str:
@@ -533,7 +536,7 @@ def cells_table(df: pd.DataFrame, wl: Workload) -> str:
     if not _has(df, "speedup_ci_low"):
         columns = [("speedup" if t.startswith("speedup") else t, text) for t, text in columns]
     if _has(df, "rounds"):
-        columns = [(t, wall_beside_rounds if t == "wall" else text) for t, text in columns]
+        columns = [(t, BESIDE_ROUNDS.get(t, text)) for t, text in columns]
         at = next((i + 1 for i, (t, _) in enumerate(columns) if t == "wall"), len(columns))
         columns.insert(at, ("rounds", lambda r: "" if r.rounds is None else f"{r.rounds:.0f}"))
     out = []
@@ -570,17 +573,25 @@ def _sources(res: Results, workload: str) -> list[code.Source]:
     return files
 
 
+SHARED = (
+    "The work they share (params, reference, proof) is in each workload's "
+    "<code>src/concbench/suites/&lt;workload&gt;/workload.py</code>."
+)
+
+
+def _loc(files: list[code.Source]) -> str:
+    return ", ".join(f"{s.model} {s.lines_of_code}" for s in files)
+
+
 def code_section(res: Results, workloads: list[str], code_href: str) -> str:
     """Each workload's lines of code per model, and the link to the code itself (a page of its own:
     it would be a sixth of this one's weight)."""
-    rows = [(w, ", ".join(f"{s.model} {s.lines_of_code}" for s in _sources(res, w))) for w in workloads]
+    href = escape(quote(code_href))
     return section(
         "code",
         "Code side by side",
-        f'<p>What each model runs, side by side: <a href="{escape(code_href)}">{escape(code_href)}</a>. '
-        "The work they share (params, reference, proof) is in each workload's "
-        "<code>src/concbench/suites/&lt;workload&gt;/workload.py</code>.</p>"
-        + table(("workload", "lines of code per model"), rows),
+        f'<p>What each model runs, side by side: <a href="{href}">{escape(code_href)}</a>. {SHARED}</p>'
+        + table(("workload", "lines of code per model"), [(w, _loc(_sources(res, w))) for w in workloads]),
     )
 
 
@@ -589,18 +600,16 @@ def code_page(res: Results, workloads: list[str], report: str) -> str:
     parts = []
     for w in workloads:
         files = _sources(res, w)
-        loc = ", ".join(f"{s.model} {s.lines_of_code}" for s in files)
         blocks = "".join(
             f"<div><b>{escape(s.model)}</b> <small>{s.lines_of_code} lines of code</small>{s.html()}</div>"
             for s in files
         )
-        body = f'<p><small>lines of code: {escape(loc)}</small></p><div class="code">{blocks}</div>'
+        body = f'<p><small>lines of code: {escape(_loc(files))}</small></p><div class="code">{blocks}</div>'
         parts.append(section(w, w, body))
     return _document(
         "concbench: each model's code",
-        f'<p><a href="{escape(report)}">The report</a>. What each model runs, side by side; the work they '
-        "share (params, reference, proof) is in each workload's "
-        "<code>src/concbench/suites/&lt;workload&gt;/workload.py</code>.</p>" + "".join(parts),
+        f'<p><a href="{escape(quote(report))}">The report</a>. What each model runs, side by side. '
+        f"{SHARED}</p>{''.join(parts)}",
     )
 
 

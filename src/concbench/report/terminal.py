@@ -116,20 +116,15 @@ def _spread(r: Row, scale: float = 1.0, say_rounds: bool = True) -> str:
     return ""
 
 
-def _wall(r: Row) -> str:
-    return "" if r.wall_s is None else seconds(r.wall_s) + _spread(r)
+def _wall(r: Row, say_rounds: bool = True) -> str:
+    return "" if r.wall_s is None else seconds(r.wall_s) + _spread(r, say_rounds=say_rounds)
 
 
-def wall_beside_rounds(r: Row) -> str:
-    """The wall time and its interval, in a table with a column of rounds."""
-    return "" if r.wall_s is None else seconds(r.wall_s) + _spread(r, say_rounds=False)
-
-
-def _per_unit(r: Row) -> str:
+def _per_unit(r: Row, say_rounds: bool = True) -> str:
     """A price per unit, with the interval it has."""
     if r.us_per_unit is None or not r.wall_s:
         return ""
-    return seconds(r.us_per_unit / 1e6) + _spread(r, r.us_per_unit / 1e6 / r.wall_s)
+    return seconds(r.us_per_unit / 1e6) + _spread(r, r.us_per_unit / 1e6 / r.wall_s, say_rounds)
 
 
 def _p99(r: Row) -> str:
@@ -176,6 +171,10 @@ COLUMNS: list[Column] = [  # header, cell text, for which workloads
     ("status", _status, ALWAYS),
 ]
 LEFT = {"model", "variant", "client", "status"}
+BESIDE_ROUNDS: dict[str, Callable[[Row], str]] = {  # the columns with an interval, in a table that
+    "wall": lambda r: _wall(r, say_rounds=False),  # has a column of rounds: not said again
+    "per unit": lambda r: _per_unit(r, say_rounds=False),
+}
 
 
 def columns_for(wl: Workload) -> list[Column]:

@@ -151,9 +151,9 @@ def short_budget(plan: Plan, records: dict[str, Record]) -> str | None:
     first, later = rounds_s(plan, records)
     spent = time.monotonic() - plan.started if plan.started is not None else 0.0  # probes, checks
     left = plan.budget_s - rounds.reserve(plan.budget_s) - spent - first  # after round 1
-    need = plan.budget_s - left + (rounds.MIN_ROUNDS - 1) * later
-    if need <= plan.budget_s:
+    if left >= (rounds.MIN_ROUNDS - 1) * later:
         return None
+    need = rounds.END_RESERVE_S + spent + first + (rounds.MIN_ROUNDS - 1) * later  # a longer one's reserve
     source = "this machine's records" if records else "the workloads' estimates"
     budget, round1 = f"this budget ({_duration(plan.budget_s)})", f"~{_duration(first)}, from {source}"
     if left < 0:

@@ -103,7 +103,7 @@ def describe(workload: str, params: str) -> str:
     wl = WORKLOADS.get(workload)
     try:
         text = wl.describe(p)  # type: ignore[union-attr, misc]
-    except (AttributeError, TypeError, KeyError):  # no description, or params it does not know
+    except (AttributeError, TypeError, KeyError, ValueError):  # no description, or params it can't say
         rest = ", ".join(f"{k}={v}" for k, v in p.items() if k != "workers")
         text = f"{workload} [{rest}]" if rest else workload
     return text + (f", {p['workers']} worker{'s' * (p['workers'] != 1)}" if "workers" in p else "")

@@ -64,6 +64,13 @@ def tree_pss() -> int:
     return sum(pss(proc) for proc in _processes())
 
 
+def tcp_connections(proc: psutil.Process) -> list:
+    """`proc`'s TCP sockets (psutil.pconn), none if it is gone or not ours to see."""
+    with contextlib.suppress(psutil.Error):
+        return (getattr(proc, "net_connections", None) or proc.connections)(kind="tcp")  # psutil < 6
+    return []
+
+
 def pss(proc: psutil.Process) -> int:
     """One process's proportional set size in bytes (RSS where PSS is not available; 0 once gone)."""
     with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):

@@ -390,14 +390,11 @@ def os_counts() -> tuple[int, int, int]:
     """(OS threads of this process, its live child processes, open TCP sockets of them all)."""
     import psutil
 
+    from concbench.worker.usage import tcp_connections
+
     me = psutil.Process()
     tree = [me, *me.children(recursive=True)]
-    sockets = 0
-    for proc in tree:
-        try:
-            sockets += len(getattr(proc, "net_connections", proc.connections)(kind="tcp"))
-        except psutil.Error:
-            continue
+    sockets = sum(len(tcp_connections(proc)) for proc in tree)
     return len(list(Path("/proc/self/task").iterdir())), len(tree) - 1, sockets
 
 

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from concbench.worker.usage import EXTRA, pss
+from concbench.worker.usage import EXTRA, pss, tcp_connections
 
 from ._app import CONFIG, HEALTH
 from .workload import NO_WRK, Burst, Params
@@ -140,34 +140,33 @@ class Mock:
         deadline, quiet, last = time.monotonic() + DRAIN_S, 0, -1
         while time.monotonic() < deadline:
             seen, inflight = self._counts()
-            busy = inflight or app_open()
-            quiet = quiet + 1 if not busy and seen == last else 0
+            busy = inflight or seen != last or app_open()  # the app's sockets: read only when quiet here
+            quiet = quiet + 1 if not busy else 0
             if quiet == QUIET:
                 calls, self.seen = seen - self.seen, seen
                 return calls
             last = seen
             time.sleep(POLL_S)
-        raise VerificationFailed(f"the mock server was still busy {DRAIN_S:g} s after wrk stopped")
+        busy = (
+            f"{inflight} calls in flight at the mock server"
+            if inflight
+            else f"{app_open()} connections open to the app"
+        )
+        raise VerificationFailed(f"still busy {DRAIN_S:g} s after wrk stopped: {busy}")
 
 
 OPEN = {psutil.CONN_ESTABLISHED, psutil.CONN_SYN_RECV, psutil.CONN_CLOSE_WAIT}
 
 
 def _open_to(port: int, server: int) -> int:
-    """Connections to loopback `port` that the app has not closed, those still waiting to be
+    """Connections to 127.0.0.1:`port` that the app has not closed, those still waiting to be
     accepted included (they belong to no process: only the whole system's table has them; where that
     needs root, macOS, the server's own)."""
     try:
         conns = psutil.net_connections(kind="tcp")
     except psutil.AccessDenied:
-        conns = [c for proc in _tree(server) for c in _connections(proc)]
-    return sum(c.laddr and c.laddr.port == port and c.status in OPEN for c in conns)
-
-
-def _connections(proc: psutil.Process) -> list:
-    with suppress(psutil.Error):
-        return getattr(proc, "net_connections", proc.connections)(kind="tcp")  # psutil < 6: connections
-    return []
+        conns = [c for proc in _tree(server) for c in tcp_connections(proc)]
+    return sum(1 for c in conns if c.laddr and c.laddr[:2] == ("127.0.0.1", port) and c.status in OPEN)
 
 
 def _pss_mb(procs: list[psutil.Process], workers: int) -> tuple[float, float]:
