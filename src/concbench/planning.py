@@ -73,6 +73,13 @@ def new_plan(args: argparse.Namespace, console: Console, out: Path | None = None
     started += built  # an environment built the first time is the one cost outside the budget
     if built > 1:
         console.print(f"environments built in {built:.0f} s (not in the budget)")
+    for f in (f for f in pythons if not f.imports["concbench"]["ok"]):  # no checkout to build from
+        console.print(
+            f"{f.id}: concbench is not installed there, and this concbench is not run from its checkout: "
+            f"its cells will be n/a. Run it from the checkout, or install concbench into {f.executable}",
+            highlight=False,
+            soft_wrap=True,
+        )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     checked = check_job(job, cells, pythons, args.timeout) if job else {}
     resuming = seed is not None
