@@ -64,6 +64,19 @@ def test_environment_is_built_cached_and_rebuilt_when_deps_change(tmp_path, env_
     assert len(list(env_cache.iterdir())) == 2
 
 
+def test_a_cells_environment_has_what_the_servers_extras_need():
+    """A cell's environment has only the project's dependencies less the runner's (matplotlib brought
+    `packaging` to the runner's venv, not to theirs): gunicorn's gevent worker needs its extra's."""
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    names = {Requirement(d).name for d in envs.dependencies(envs.project_root(), ())}
+    extra = [Requirement(r) for r in requires("gunicorn") or []]
+    needed = {r.name for r in extra if r.marker and r.marker.evaluate({"extra": "gevent"})}
+    assert needed and needed <= names, needed - names
+
+
 def test_a_free_threaded_environment_leaves_out_what_would_switch_the_gil_on(tmp_path, env_cache):
     """gevent's import re-enables the GIL on 3.14t, so its cells are n/a there and it is not built."""
     from concbench.registry import gil_only_packages
