@@ -238,8 +238,8 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     res = load_results(args.dir)
     cmp = compare(res, load_results(args.other)) if args.other else None
     out = writable_file(args.out, "-o") if args.out else writable_file(args.dir / "report.html", "DIR")
-    writable_file(page.code_path(out), "-o" if args.out else "DIR")  # its code page, beside it
-    console.print(f"report: {page.write(res, out, cmp)} (its code: {page.code_path(out).name})")
+    code = writable_file(page.code_path(out), "-o" if args.out else "DIR")  # its code page, beside it
+    console.print(f"report: {page.write(res, out, cmp)} (its code: {code.name})")
     return 0
 
 

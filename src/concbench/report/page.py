@@ -497,6 +497,7 @@ def _chart(svg: str) -> str:
 
 
 USED = ("client", "server")  # what a model worked with: the same in every case, in one table per workload
+TABLED = (Status.OK, Status.IMPOSSIBLE, Status.FAILED)  # what tables show (n/a, not run: their section)
 
 
 def _used(wl: Workload) -> list[tuple[str, Callable[[Row], str]]]:
@@ -514,7 +515,7 @@ def used_table(df: pd.DataFrame, wl: Workload) -> str:
     once here, not in every case's table (each distinct value, should cases differ)."""
     if not (columns := _used(wl)):
         return ""
-    df = df[df.status.isin([Status.OK, Status.IMPOSSIBLE, Status.FAILED])]
+    df = df[df.status.isin(TABLED)]
     interps = list(dict.fromkeys(df.interpreter))
     said: dict[str, dict[str, dict[str, None]]] = {}
     for _, r in df.iterrows():
@@ -540,7 +541,7 @@ def cells_table(df: pd.DataFrame, wl: Workload) -> str:
         at = next((i + 1 for i, (t, _) in enumerate(columns) if t == "wall"), len(columns))
         columns.insert(at, ("rounds", lambda r: "" if r.rounds is None else f"{r.rounds:.0f}"))
     out = []
-    df = df[df.status.isin([Status.OK, Status.IMPOSSIBLE, Status.FAILED])]  # n/a, not run: their section
+    df = df[df.status.isin(TABLED)]
     for interp, cells in df.groupby("interpreter", sort=False):
         rows = []
         for _, r in cells.iterrows():
